@@ -1,0 +1,81 @@
+#include "framework/autograd/node.h"
+
+#include "framework/autograd/grad_mode.h"
+#include "framework/ops/elementwise.h"
+
+namespace fw {
+
+AccumulateGrad::AccumulateGrad(std::weak_ptr<TensorImpl> leaf) : Node("AccumulateGrad"), leaf_(std::move(leaf)) {}
+
+std::vector<Tensor> AccumulateGrad::apply(const std::vector<Tensor>& grads) {
+  auto leaf = leaf_.lock();
+  if (!leaf) return {};  // the leaf no longer exists: nobody can read its gradient
+  const Tensor& g = grads[0];
+  if (!leaf->grad) {
+    leaf->grad = g.contiguous().clone().detach().impl_ptr();
+  } else {
+    Tensor accumulated(leaf->grad);
+    add_(accumulated, g);
+  }
+  return {};
+}
+
+std::vector<Tensor> FunctionNode::apply(const std::vector<Tensor>& grads) {
+  check(!released_, name().c_str(),
+        "the graph through this op was freed by an earlier backward(); call backward(grad, "
+        "/*retain_graph=*/true) the first time to go through it twice");
+  return backward_(grads);
+}
+
+void FunctionNode::release() {
+  backward_ = nullptr;  // frees the saved tensors
+  released_ = true;
+}
+
+Edge gradient_edge(const Tensor& input) {
+  if (!input.defined() || !input.requires_grad()) return {};
+  TensorImpl& impl = input.impl();
+  if (impl.grad_fn) return {impl.grad_fn, impl.output_nr};
+  std::shared_ptr<Node> accumulator = impl.grad_accumulator.lock();
+  if (!accumulator) {
+    auto node = std::make_shared<AccumulateGrad>(input.impl_ptr());
+    node->outputs_.push_back({impl.shape, impl.dtype});
+    impl.grad_accumulator = node;
+    accumulator = node;
+  }
+  return {accumulator, 0};
+}
+
+bool any_requires_grad(const std::vector<Tensor>& inputs) {
+  for (const Tensor& t : inputs)
+    if (t.defined() && t.requires_grad()) return true;
+  return false;
+}
+
+std::vector<Tensor> record(const char* name, std::vector<Tensor> outputs, const std::vector<Tensor>& inputs,
+                           BackwardFn backward) {
+  if (!grad_enabled() || !any_requires_grad(inputs)) return outputs;
+  auto node = std::make_shared<FunctionNode>(name, std::move(backward));
+  for (const Tensor& input : inputs) node->next_edges_.push_back(gradient_edge(input));
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    // Each output gets its own header so that marking it does not touch tensors sharing its impl.
+    Tensor& out = outputs[i];
+    auto impl = std::make_shared<TensorImpl>(out.impl());
+    impl->grad.reset();
+    impl->grad_accumulator.reset();
+    impl->requires_grad = true;
+    impl->grad_fn = node;
+    impl->output_nr = static_cast<int>(i);
+    node->outputs_.push_back({impl->shape, impl->dtype});
+    out = Tensor(impl);
+  }
+  return outputs;
+}
+
+Tensor record1(const char* name, Tensor output, const std::vector<Tensor>& inputs,
+               std::function<std::vector<Tensor>(const Tensor& grad)> backward) {
+  return record(name, {std::move(output)}, inputs,
+                [fn = std::move(backward)](const std::vector<Tensor>& grads) { return fn(grads[0]); })[0];
+}
+
+}  // namespace fw

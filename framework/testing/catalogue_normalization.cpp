@@ -1,0 +1,7 @@
+#include "framework/testing/op_catalogue.h"
+
+namespace fw::testing {
+
+void add_normalization_cases(std::vector<OpCase>& cases) {}
+
+}  // namespace fw::testing

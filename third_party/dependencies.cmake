@@ -1,0 +1,42 @@
+# Finds the Debian packages the build uses. Nothing upstream is copied into this repository:
+# each dependency comes from the system, and a missing one stops configuration with the package to install.
+
+function(require_found found what package)
+  if(NOT ${found})
+    message(FATAL_ERROR "${what} not found: install the Debian package '${package}' "
+                        "(apt-get install ${package}), or run 'make test', which installs it when run as root.")
+  endif()
+endfunction()
+
+# OpenBLAS through its CBLAS interface (libopenblas-dev).
+find_path(CBLAS_INCLUDE_DIR NAMES cblas.h PATH_SUFFIXES openblas x86_64-linux-gnu aarch64-linux-gnu)
+find_library(OPENBLAS_LIBRARY NAMES openblas)
+require_found(CBLAS_INCLUDE_DIR "cblas.h" libopenblas-dev)
+require_found(OPENBLAS_LIBRARY "libopenblas" libopenblas-dev)
+add_library(third_party_openblas INTERFACE)
+target_include_directories(third_party_openblas INTERFACE ${CBLAS_INCLUDE_DIR})
+target_link_libraries(third_party_openblas INTERFACE ${OPENBLAS_LIBRARY})
+
+# OpenMP (comes with g++: libgomp).
+find_package(OpenMP)
+require_found(OpenMP_CXX_FOUND "OpenMP for C++" libgomp1)
+
+# nlohmann/json (nlohmann-json3-dev).
+find_package(nlohmann_json 3 QUIET)
+require_found(nlohmann_json_FOUND "nlohmann_json" nlohmann-json3-dev)
+
+# cxxopts (libcxxopts-dev).
+find_package(cxxopts QUIET)
+require_found(cxxopts_FOUND "cxxopts" libcxxopts-dev)
+
+# doctest (doctest-dev), only for the tests.
+if(FW_BUILD_TESTS)
+  find_package(doctest QUIET)
+  require_found(doctest_FOUND "doctest" doctest-dev)
+endif()
+
+# stb (libstb-dev): header-only image reading/writing for the image tools.
+find_path(STB_INCLUDE_DIR NAMES stb_image.h PATH_SUFFIXES stb)
+require_found(STB_INCLUDE_DIR "stb_image.h" libstb-dev)
+add_library(third_party_stb INTERFACE)
+target_include_directories(third_party_stb INTERFACE ${STB_INCLUDE_DIR})

@@ -1,0 +1,7 @@
+#pragma once
+// One function per `scan` subcommand; argv[0] is the command name.
+namespace scan_tool {
+
+int run_gradcheck_command(int argc, char** argv);
+
+}  // namespace scan_tool

@@ -1,0 +1,40 @@
+// scan: the command-line program. `scan <command> [options]`; `scan <command> --help`.
+#include <iostream>
+#include <map>
+#include <string>
+
+#include "framework/core/error.h"
+#include "tools/scan/commands.h"
+
+namespace {
+
+void print_usage() {
+  std::cout << "usage: scan <command> [options]\n\n"
+               "commands:\n"
+               "  gradcheck   float64 finite-difference check of every op in the op catalogue\n\n"
+               "Run 'scan <command> --help' for the options of a command.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::map<std::string, int (*)(int, char**)> commands = {
+      {"gradcheck", scan_tool::run_gradcheck_command},
+  };
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
+    print_usage();
+    return argc < 2 ? 2 : 0;
+  }
+  const auto command = commands.find(argv[1]);
+  if (command == commands.end()) {
+    std::cerr << "scan: unknown command '" << argv[1] << "'\n";
+    print_usage();
+    return 2;
+  }
+  try {
+    return command->second(argc - 1, argv + 1);
+  } catch (const std::exception& e) {
+    std::cerr << "scan " << argv[1] << ": error: " << e.what() << "\n";
+    return 1;
+  }
+}
