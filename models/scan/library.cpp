@@ -1,0 +1,2 @@
+// SCAN model library anchor: keeps the library non-empty while its parts are added.
+namespace scan {}
