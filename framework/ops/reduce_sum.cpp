@@ -9,7 +9,9 @@ namespace fw {
 Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
   const cpu::ReductionPlan plan = cpu::plan_reduction(x, dims, "sum");
   Tensor out = dispatch_floating(x.dtype(), "sum", [&]<typename T>() {
-    return cpu::reduce<T>(x, plan, T(0), [](T acc, T v) { return acc + v; }, [](T acc, int64_t) { return acc; });
+    // Accumulated in double, so float32 sums of many terms keep their precision.
+    return cpu::reduce<T>(x, plan, 0.0, [](double acc, T v) { return acc + v; },
+                          [](double acc, int64_t) { return acc; });
   });
   // The gradient of a sum is the output gradient copied to every summed position.
   return record1("sum", plan.shape_out(out, keepdim), {x}, [plan, keepdim, in = x.shape()](const Tensor& g) {
