@@ -3,7 +3,8 @@
 # Not root and something missing: say which packages to install and stop.
 set -euo pipefail
 
-packages=(cmake g++ make libopenblas-dev doctest-dev libcxxopts-dev libstb-dev nlohmann-json3-dev)
+# python3-numpy: the tests cross-check our .npy and safetensors files with an independent reader.
+packages=(cmake g++ make libopenblas-dev doctest-dev libcxxopts-dev libstb-dev nlohmann-json3-dev python3-numpy)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,69 @@
+#include "models/scan/data/batch.h"
+
+#include <algorithm>
+#include <numeric>
+#include <utility>
+
+#include "framework/core/error.h"
+#include "framework/core/parallel.h"
+
+namespace scan {
+
+std::vector<int64_t> sequential_order(int64_t n) {
+  std::vector<int64_t> order(static_cast<std::size_t>(std::max<int64_t>(n, 0)));
+  std::iota(order.begin(), order.end(), int64_t{0});
+  return order;
+}
+
+std::vector<int64_t> shuffled_order(int64_t n, fw::Generator& gen) {
+  std::vector<int64_t> order = sequential_order(n);
+  for (int64_t i = n - 1; i > 0; --i) {
+    const auto j = static_cast<int64_t>(gen.below(static_cast<uint64_t>(i + 1)));
+    std::swap(order[i], order[j]);
+  }
+  return order;
+}
+
+Batch collate(const PrecompDataset& dataset, std::vector<int64_t> items) {
+  fw::check(!items.empty(), "collate", "expected at least one item");
+  std::stable_sort(items.begin(), items.end(), [&](int64_t a, int64_t b) {
+    return dataset.caption_length(a) > dataset.caption_length(b);
+  });
+  Batch batch;
+  batch.items = std::move(items);
+  const auto size = static_cast<int64_t>(batch.items.size());
+  for (int64_t item : batch.items) batch.lengths.push_back(dataset.caption_length(item));
+  const int64_t max_len = batch.lengths.front();
+
+  batch.captions = fw::Tensor::zeros({size, max_len}, fw::DType::Int64);
+  int64_t* ids = batch.captions.data<int64_t>();
+  for (int64_t b = 0; b < size; ++b) {
+    const std::span<const int64_t> caption = dataset.caption(batch.items[b]);
+    std::copy(caption.begin(), caption.end(), ids + b * max_len);
+  }
+
+  const NpyArray& images = dataset.images();
+  batch.images = fw::Tensor::empty({size, dataset.num_regions(), dataset.img_dim()}, fw::DType::Float32);
+  float* pixels = batch.images.data<float>();
+  const int64_t row_numel = images.row_numel();
+  fw::parallel_for(size, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b)
+      images.copy_row(dataset.image_row(batch.items[b]), pixels + b * row_numel);
+  });
+  return batch;
+}
+
+Batcher::Batcher(const PrecompDataset& dataset, int64_t batch_size)
+    : dataset_(dataset), batch_size_(batch_size), order_(sequential_order(dataset.size())) {
+  fw::check(batch_size > 0, "Batcher", "expected batch_size > 0, got ", batch_size);
+}
+
+Batch Batcher::batch(int64_t index) const {
+  fw::check(index >= 0 && index < num_batches(), "Batcher::batch", "batch ", index, " is outside 0..",
+            num_batches() - 1);
+  const int64_t begin = index * batch_size_;
+  const int64_t end = std::min(begin + batch_size_, dataset_.size());
+  return collate(dataset_, std::vector<int64_t>(order_.begin() + begin, order_.begin() + end));
+}
+
+}  // namespace scan

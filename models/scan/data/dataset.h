@@ -1,0 +1,53 @@
+#pragma once
+// One split of a precomputed-feature dataset, as the original `data.PrecompDataset`:
+//   <data_path>/<data_name>/<split>_ims.npy   [rows, regions, img_dim] float32 region features
+//   <data_path>/<data_name>/<split>_caps.txt  one caption per line
+// An item is a caption: item i pairs caption i with image row i / im_div, where im_div = 1 when
+// the file has as many captions as image rows (e.g. Flickr30K dev, stored with each image repeated
+// 5 times) and 5 when it has 5 captions per row. The dev split is cut to its first 5,000 captions
+// (1,000 images), as the original validates on.
+// Everything that can be checked cheaply is checked when the dataset is opened, with errors naming
+// the file, what was expected and what was found; check_features_finite() reads every feature.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "models/scan/data/npy.h"
+#include "models/scan/data/vocab.h"
+
+namespace scan {
+
+class PrecompDataset {
+ public:
+  static constexpr int64_t kDevCaptions = 5000;
+
+  // `expected_img_dim` > 0 is checked against the feature size of the .npy (--img_dim).
+  PrecompDataset(const std::string& data_path, const std::string& data_name, const std::string& split,
+                 const Vocabulary& vocab, int64_t expected_img_dim = 0);
+
+  int64_t size() const { return static_cast<int64_t>(offsets_.size()) - 1; }  // items
+  int64_t im_div() const { return im_div_; }
+  int64_t image_row(int64_t item) const;                 // item / im_div
+  std::span<const int64_t> caption(int64_t item) const;  // <start> ids... <end>
+  int64_t caption_length(int64_t item) const { return static_cast<int64_t>(caption(item).size()); }
+
+  const NpyArray& images() const { return images_; }
+  int64_t num_regions() const { return images_.shape()[1]; }
+  int64_t img_dim() const { return images_.shape()[2]; }
+  int64_t num_captions_in_file() const { return captions_in_file_; }
+  const std::string& captions_path() const { return captions_path_; }
+
+  // Throws naming the .npy file and the first row that holds a NaN or an infinity.
+  void check_features_finite() const;
+
+ private:
+  NpyArray images_;
+  std::string captions_path_;
+  int64_t captions_in_file_ = 0;
+  int64_t im_div_ = 1;
+  std::vector<int64_t> ids_;      // all captions' ids, concatenated
+  std::vector<int64_t> offsets_;  // caption i is ids_[offsets_[i], offsets_[i + 1])
+};
+
+}  // namespace scan
