@@ -16,6 +16,9 @@ const std::vector<OpCase>& op_catalogue() {
     add_linalg_cases(all);
     add_indexing_cases(all);
     add_normalization_cases(all);
+    add_cross_attention_cases(all);
+    add_layer_cases(all);
+    add_gru_cases(all);
     return all;
   }();
   return cases;

@@ -54,5 +54,8 @@ void add_reduce_cases(std::vector<OpCase>& cases);
 void add_linalg_cases(std::vector<OpCase>& cases);
 void add_indexing_cases(std::vector<OpCase>& cases);
 void add_normalization_cases(std::vector<OpCase>& cases);
+void add_cross_attention_cases(std::vector<OpCase>& cases);
+void add_layer_cases(std::vector<OpCase>& cases);
+void add_gru_cases(std::vector<OpCase>& cases);
 
 }  // namespace fw::testing

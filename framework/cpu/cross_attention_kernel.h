@@ -1,0 +1,56 @@
+#pragma once
+// The per-pair math of SCAN's cross attention score (framework/ops/cross_attention.h), in double,
+// on the raw scores of one (image, caption) pair and the Gram matrix of its context side.
+//
+// A pair is described from the attention's point of view: nq query elements (normalised over,
+// then aggregated over) and ns context elements (the attention softmax runs over them):
+//   t2i: query = the L_c words, context = the R regions;
+//   i2t: query = the R regions, context = the L_c words.
+// With A[s, q] = context_s · query_q and G[s, s'] = context_s · context_s', the attended vector
+// a_q = Σ_s α[q, s] context_s never has to exist:
+//   query_q · a_q = Σ_s α[q, s] A[s, q],    ‖a_q‖² = Σ_{s,s'} α[q, s] α[q, s'] G[s, s'].
+#include <cstdint>
+#include <vector>
+
+#include "framework/ops/cross_attention.h"
+
+namespace fw::cpu {
+
+struct XattnPair {
+  int64_t nq = 0, ns = 0;
+  const double* raw = nullptr;           // [ns, nq]: raw[s * nq + q] = context_s · query_q
+  const double* context_gram = nullptr;  // [ns, ns] with row stride ldg, exactly symmetric
+  int64_t ldg = 0;
+  const double* query_sqnorm = nullptr;  // [nq]: ‖query_q‖²
+};
+
+struct XattnParams {
+  RawFeatureNorm norm = RawFeatureNorm::ClippedL2Norm;
+  Aggregation agg = Aggregation::LogSumExp;
+  double lambda_softmax = 9.0;
+  double lambda_lse = 6.0;
+};
+
+// Scratch space one thread reuses from pair to pair (the forward's intermediates, kept for the
+// backward of the same pair).
+struct XattnWorkspace {
+  std::vector<double> normed;                              // [ns, nq]  Ā: raw scores after the first normalisation
+  std::vector<double> alpha;                               // [nq, ns]  attention weights
+  std::vector<double> g_alpha;                             // [nq, ns]  G α_q
+  std::vector<double> dot, a_norm, q_norm, denom, cosine;  // [nq] each
+  std::vector<double> d_cosine, d_alpha, d_normed, d_row;  // backward scratch
+  void resize(int64_t nq, int64_t ns);
+};
+
+// The pair's score S; writes α [nq, ns] to `alpha_out` when it is not null.
+double xattn_pair_forward(const XattnPair& pair, const XattnParams& params, XattnWorkspace& ws,
+                          double* alpha_out = nullptr);
+
+// The gradients of the pair's score for an upstream gradient d_score:
+//   d_raw [ns, nq]                   written (dS/dA),
+//   d_context_gram [ns, ns] (ldg)    accumulated into (+= dS/dG),
+//   d_query_sqnorm [nq]              written (dS/d‖query_q‖²).
+void xattn_pair_backward(const XattnPair& pair, const XattnParams& params, double d_score, XattnWorkspace& ws,
+                         double* d_raw, double* d_context_gram, double* d_query_sqnorm);
+
+}  // namespace fw::cpu
