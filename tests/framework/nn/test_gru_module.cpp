@@ -54,7 +54,7 @@ TEST_CASE("GRU module: SCAN's text GRU size and PyTorch's U(−1/√H, 1/√H) i
   }
 }
 
-TEST_CASE("GRU module: forward runs the fused op on its parameters; gradients reach every parameter") {
+TEST_CASE("GRU module: forward runs the fused op on its parameters, gradients reach every parameter") {
   Generator gen(3);
   const nn::GRU gru(3, 2, 2, true, gen, DType::Float64);
   CHECK(gru.parameter("bias_hh_l1_reverse").dtype() == DType::Float64);
@@ -80,7 +80,7 @@ TEST_CASE("GRU module: forward runs the fused op on its parameters; gradients re
   }
 }
 
-TEST_CASE("GRU module: the same seed gives the same weights; bad sizes are rejected") {
+TEST_CASE("GRU module: the same seed gives the same weights, bad sizes are rejected") {
   Generator a(5), b(5);
   const nn::GRU first(4, 3, 1, true, a), second(4, 3, 1, true, b);
   for (size_t i = 0; i < first.parameters().size(); ++i)

@@ -99,7 +99,7 @@ TEST_CASE_TEMPLATE("max and argmax: ties pick the first position, which alone ge
   check_values(x.grad(), {0, 2, 3, 1, 0, 0});
 }
 
-TEST_CASE("max and argmax: NaN counts as the maximum; argmax is int64 without gradient") {
+TEST_CASE("max and argmax: NaN counts as the maximum, argmax is int64 without gradient") {
   const Tensor x = Tensor::from_vector<double>({1, std::nan(""), 3, std::nan("")}, {4});
   CHECK(std::isnan(max(x, 0).item()));
   CHECK(argmax(x, 0).item() == 1);

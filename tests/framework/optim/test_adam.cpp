@@ -74,7 +74,7 @@ TEST_CASE("Adam: weight decay is added to the gradient") {
   check_values(p, {0.8072814605072346, -1.8400703555381717}, 1e-13);
 }
 
-TEST_CASE("Adam: parameters without a gradient are skipped; step counts are per parameter") {
+TEST_CASE("Adam: parameters without a gradient are skipped, step counts are per parameter") {
   Tensor a = param({1.0, -2.0}, DType::Float64), b = param({1.0, -2.0}, DType::Float64);
   Adam adam({{"a", a}, {"b", b}}, AdamOptions{.lr = 0.1});
   set_grad(a, {0.5, -1.0});
@@ -93,7 +93,7 @@ TEST_CASE("Adam: parameters without a gradient are skipped; step counts are per 
   check_values(a, {0.8101424839029282, -1.8572151424292265}, 1e-13);
 }
 
-TEST_CASE("Adam: learning rate is settable; zero_grad drops gradients") {
+TEST_CASE("Adam: learning rate is settable, zero_grad drops gradients") {
   Tensor p = param({1.0}, DType::Float64);
   Adam adam({p}, AdamOptions{.lr = 0.1});
   CHECK(adam.lr() == 0.1);

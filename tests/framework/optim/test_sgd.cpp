@@ -46,7 +46,7 @@ TEST_CASE("SGD: momentum and weight decay match the hand-computed update") {
   check_values(sgd.momentum_buffer(0), {0.21046251, -0.49162502});
 }
 
-TEST_CASE("SGD: without momentum no buffer is kept; dampening scales later gradients") {
+TEST_CASE("SGD: without momentum no buffer is kept, dampening scales later gradients") {
   Tensor p = param({1.0, -2.0});
   SGD plain({p}, SGDOptions{.lr = 0.1});
   set_grad(p, {0.5, -1.0});
