@@ -1,0 +1,124 @@
+#include "models/scan/checkpoint.h"
+
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
+
+#include "framework/core/error.h"
+#include "framework/io/safetensors.h"
+#include "framework/io/state_dict.h"
+
+namespace scan {
+
+namespace {
+
+const std::string kOptimizerPrefix = "optimizer.";
+const std::string kFormat = "scan-checkpoint-1";
+
+bool is_optimizer_tensor(const std::string& name) { return name.rfind(kOptimizerPrefix, 0) == 0; }
+
+// 17 significant digits: parsing the text gives back the same double.
+std::string exact_text(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", value);
+  return buffer;
+}
+
+[[noreturn]] void fail(const char* op, const std::string& path, const std::string& message) {
+  throw fw::Error(std::string(op) + ": " + path + ": " + message);
+}
+
+// The metadata value `key` parsed as a T (the whole text), or `fallback` when absent.
+template <typename T>
+T read_number(const std::string& path, const std::map<std::string, std::string>& metadata, const std::string& key,
+              T fallback) {
+  const auto it = metadata.find(key);
+  if (it == metadata.end()) return fallback;
+  const std::string& text = it->second;
+  T value{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty())
+    fail("read_checkpoint", path, "metadata \"" + key + "\" must be a number, got \"" + text + "\"");
+  return value;
+}
+
+}  // namespace
+
+void save_checkpoint(const std::string& path, const ScanModel& model, const fw::optim::Adam* optimizer,
+                     const TrainingState& state) {
+  std::map<std::string, fw::Tensor> tensors = fw::state_dict(model);
+  if (optimizer != nullptr)
+    for (const auto& [key, tensor] : optimizer->state_dict()) tensors.emplace(kOptimizerPrefix + key, tensor);
+  const std::map<std::string, std::string> metadata{
+      {"format", kFormat},
+      {"opt", model.options().to_json().dump()},
+      {"epoch", std::to_string(state.epoch)},
+      {"iteration", std::to_string(state.iteration)},
+      {"best_rsum", exact_text(state.best_rsum)},
+      {"rng_state", state.rng_state},
+  };
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(parent, error);
+    if (error) fail("save_checkpoint", path, "cannot create the directory " + parent.string() + ": " + error.message());
+  }
+  fw::save_safetensors(path, tensors, metadata);
+}
+
+Checkpoint read_checkpoint(const std::string& path) {
+  fw::SafetensorsFile file = fw::load_safetensors(path);  // its errors name the file
+  const auto& metadata = file.metadata;
+  const auto opt = metadata.find("opt");
+  if (opt == metadata.end()) fail("read_checkpoint", path, "not a SCAN checkpoint (its metadata has no \"opt\")");
+  const auto format = metadata.find("format");
+  if (format != metadata.end() && format->second != kFormat)
+    fail("read_checkpoint", path, "unsupported format \"" + format->second + "\" (expected \"" + kFormat + "\")");
+
+  Checkpoint out;
+  out.path = path;
+  nlohmann::json options;
+  try {
+    options = nlohmann::json::parse(opt->second);
+  } catch (const nlohmann::json::exception& e) {
+    fail("read_checkpoint", path, std::string("metadata \"opt\" is not valid JSON: ") + e.what());
+  }
+  try {
+    out.opt = ScanOptions::from_json(options);
+    out.opt.validate();
+  } catch (const fw::Error& e) {
+    fail("read_checkpoint", path, std::string("metadata \"opt\": ") + e.what());
+  }
+  const TrainingState defaults;
+  out.state.epoch = read_number(path, metadata, "epoch", defaults.epoch);
+  out.state.iteration = read_number(path, metadata, "iteration", defaults.iteration);
+  out.state.best_rsum = read_number(path, metadata, "best_rsum", defaults.best_rsum);
+  if (const auto rng = metadata.find("rng_state"); rng != metadata.end()) out.state.rng_state = rng->second;
+  out.tensors = std::move(file.tensors);
+  return out;
+}
+
+void restore_model(const Checkpoint& checkpoint, ScanModel& model) {
+  std::map<std::string, fw::Tensor> tensors;
+  for (const auto& [name, tensor] : checkpoint.tensors)
+    if (!is_optimizer_tensor(name)) tensors.emplace(name, tensor);
+  try {
+    fw::load_state_dict(model, tensors);
+  } catch (const fw::Error& e) {
+    fail("restore_model", checkpoint.path, e.what());
+  }
+}
+
+void restore_optimizer(const Checkpoint& checkpoint, fw::optim::Adam& optimizer) {
+  std::map<std::string, fw::Tensor> tensors;
+  for (const auto& [name, tensor] : checkpoint.tensors)
+    if (is_optimizer_tensor(name)) tensors.emplace(name.substr(kOptimizerPrefix.size()), tensor);
+  try {
+    optimizer.load_state_dict(tensors);
+  } catch (const fw::Error& e) {
+    fail("restore_optimizer", checkpoint.path, e.what());
+  }
+}
+
+}  // namespace scan

@@ -1,0 +1,56 @@
+#pragma once
+// SCAN checkpoints: one safetensors file (model_name/checkpoint_{epoch}.safetensors) holding
+//   - the model's parameters under their state-dict names (img_enc.fc.weight, txt_enc.embed.weight,
+//     txt_enc.rnn.weight_ih_l0, ...), exactly the names of the original PyTorch model, so that a
+//     converted PyTorch checkpoint needs no renaming;
+//   - the Adam state, if given, under "optimizer." + Adam::state_dict() keys
+//     ("optimizer.<param name>.exp_avg", ".exp_avg_sq", ".step");
+//   - __metadata__ (all values strings): "format" = "scan-checkpoint-1", "opt" = the JSON of
+//     ScanOptions::to_json(), "epoch", "iteration", "best_rsum" (decimal text; best_rsum with
+//     17 significant digits, so it reads back exactly), "rng_state".
+// The original stores no optimizer state (scan-reference §4.4); restoring it is optional here.
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "framework/core/tensor.h"
+#include "framework/optim/adam.h"
+#include "models/scan/model/scan_model.h"
+#include "models/scan/options.h"
+
+namespace scan {
+
+struct TrainingState {
+  int epoch = -1;         // the 0-based index of the last finished epoch (-1: none)
+  int64_t iteration = 0;  // Eiters of the original
+  double best_rsum = 0;
+  std::string rng_state;  // fw::Generator::state() of the data order, or empty
+};
+
+// Writes the file atomically (a failed save leaves no partial file); the parent directory is
+// created if missing. `optimizer` may be null.
+void save_checkpoint(const std::string& path, const ScanModel& model, const fw::optim::Adam* optimizer,
+                     const TrainingState& state);
+
+struct Checkpoint {
+  ScanOptions opt;
+  TrainingState state;
+  std::map<std::string, fw::Tensor> tensors;  // every tensor of the file, by name
+  std::string path;                           // where it was read from (for messages)
+};
+
+// Reads a checkpoint and checks its metadata: "opt" must be present (otherwise the file is not
+// a SCAN checkpoint), hold valid JSON options that pass ScanOptions::validate(); "format", when
+// present, must be "scan-checkpoint-1"; "epoch", "iteration" and "best_rsum", when present, must
+// be numbers (absent ones keep TrainingState's defaults). Every error names the file.
+Checkpoint read_checkpoint(const std::string& path);
+
+// Copies the model tensors (every name not starting with "optimizer.") into `model`; every
+// name, shape and dtype is checked first and all differences are reported at once, with the file.
+void restore_model(const Checkpoint& checkpoint, ScanModel& model);
+
+// Replaces the optimizer's state with the "optimizer." tensors (none: a fresh state), checked
+// the same way.
+void restore_optimizer(const Checkpoint& checkpoint, fw::optim::Adam& optimizer);
+
+}  // namespace scan
