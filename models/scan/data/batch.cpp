@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "framework/core/error.h"
-#include "framework/core/parallel.h"
 
 namespace scan {
 
@@ -24,15 +23,14 @@ std::vector<int64_t> shuffled_order(int64_t n, fw::Generator& gen) {
   return order;
 }
 
-Batch collate(const PrecompDataset& dataset, std::vector<int64_t> items) {
+Batch collate(const CaptionImageSource& dataset, std::vector<int64_t> items) {
   fw::check(!items.empty(), "collate", "expected at least one item");
-  std::stable_sort(items.begin(), items.end(), [&](int64_t a, int64_t b) {
-    return dataset.caption_length(a) > dataset.caption_length(b);
-  });
+  const auto length = [&](int64_t item) { return static_cast<int64_t>(dataset.caption(item).size()); };
+  std::stable_sort(items.begin(), items.end(), [&](int64_t a, int64_t b) { return length(a) > length(b); });
   Batch batch;
   batch.items = std::move(items);
   const auto size = static_cast<int64_t>(batch.items.size());
-  for (int64_t item : batch.items) batch.lengths.push_back(dataset.caption_length(item));
+  for (int64_t item : batch.items) batch.lengths.push_back(length(item));
   const int64_t max_len = batch.lengths.front();
 
   batch.captions = fw::Tensor::zeros({size, max_len}, fw::DType::Int64);
@@ -42,18 +40,15 @@ Batch collate(const PrecompDataset& dataset, std::vector<int64_t> items) {
     std::copy(caption.begin(), caption.end(), ids + b * max_len);
   }
 
-  const NpyArray& images = dataset.images();
+  std::vector<int64_t> rows;
+  rows.reserve(batch.items.size());
+  for (int64_t item : batch.items) rows.push_back(dataset.image_row(item));
   batch.images = fw::Tensor::empty({size, dataset.num_regions(), dataset.img_dim()}, fw::DType::Float32);
-  float* pixels = batch.images.data<float>();
-  const int64_t row_numel = images.row_numel();
-  fw::parallel_for(size, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t b = begin; b < end; ++b)
-      images.copy_row(dataset.image_row(batch.items[b]), pixels + b * row_numel);
-  });
+  dataset.copy_image_rows(rows, batch.images.data<float>());
   return batch;
 }
 
-Batcher::Batcher(const PrecompDataset& dataset, int64_t batch_size)
+Batcher::Batcher(const CaptionImageSource& dataset, int64_t batch_size)
     : dataset_(dataset), batch_size_(batch_size), order_(sequential_order(dataset.size())) {
   fw::check(batch_size > 0, "Batcher", "expected batch_size > 0, got ", batch_size);
 }

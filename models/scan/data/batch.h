@@ -1,5 +1,6 @@
 #pragma once
-// Mini-batches of a PrecompDataset, as the original DataLoader + `collate_fn`:
+// Mini-batches of a CaptionImageSource (source.h: the on-disk PrecompDataset or the synthetic
+// data), as the original DataLoader + `collate_fn`:
 //   - an epoch visits every item once, in a seeded random order for training or in dataset order
 //     for evaluation; batches hold batch_size items, the last one what is left (drop_last=False);
 //   - within a batch the items are sorted by caption length, descending (stable: equal lengths keep
@@ -12,7 +13,7 @@
 
 #include "framework/core/random.h"
 #include "framework/core/tensor.h"
-#include "models/scan/data/dataset.h"
+#include "models/scan/data/source.h"
 
 namespace scan {
 
@@ -30,12 +31,12 @@ std::vector<int64_t> shuffled_order(int64_t n, fw::Generator& gen);
 std::vector<int64_t> sequential_order(int64_t n);
 
 // Collates the given dataset items into a batch (sorted as described above).
-Batch collate(const PrecompDataset& dataset, std::vector<int64_t> items);
+Batch collate(const CaptionImageSource& dataset, std::vector<int64_t> items);
 
 class Batcher {
  public:
   // Starts in dataset order. The dataset must outlive the Batcher.
-  Batcher(const PrecompDataset& dataset, int64_t batch_size);
+  Batcher(const CaptionImageSource& dataset, int64_t batch_size);
 
   void shuffle(fw::Generator& gen) { order_ = shuffled_order(dataset_.size(), gen); }
   void sequential() { order_ = sequential_order(dataset_.size()); }
@@ -47,7 +48,7 @@ class Batcher {
   Batch batch(int64_t index) const;
 
  private:
-  const PrecompDataset& dataset_;
+  const CaptionImageSource& dataset_;
   int64_t batch_size_;
   std::vector<int64_t> order_;
 };

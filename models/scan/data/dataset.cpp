@@ -80,6 +80,15 @@ std::span<const int64_t> PrecompDataset::caption(int64_t item) const {
   return {ids_.data() + begin, static_cast<std::size_t>(offsets_[item + 1]) - begin};
 }
 
+void PrecompDataset::copy_image_rows(const std::vector<int64_t>& rows, float* out) const {
+  for (int64_t row : rows)
+    fw::check(row >= 0 && row < num_images(), kOp, "image row ", row, " is outside 0..", num_images() - 1);
+  const int64_t row_numel = images_.row_numel();
+  fw::parallel_for(static_cast<int64_t>(rows.size()), 1, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) images_.copy_row(rows[i], out + i * row_numel);
+  });
+}
+
 void PrecompDataset::check_features_finite() const {
   const int64_t row = images_.first_non_finite_row();
   fw::check(row < 0, kOp, "'", images_.path(), "': image row ", row, " holds a NaN or an infinity (expected finite",

@@ -6,6 +6,7 @@
 
 #include "framework/core/error.h"
 #include "models/scan/data/batch.h"
+#include "models/scan/data/dataset.h"
 #include "tests/models/scan/data/data_test_support.h"
 
 using namespace scan;
