@@ -1,0 +1,85 @@
+#pragma once
+// Evaluating a SCAN model on a split (the original evaluation.py encode_data, shard_xattn_* and
+// evalrank; scan-reference §5):
+//   1. encode_split: every caption and one image per 5 captions, in file order, without autograd;
+//   2. compute_sims: the score of every kept image against every caption, in shards;
+//   3. the protocols of protocols.h on the score matrix.
+//   Embeddings emb = encode_split(model, dev, 128);
+//   fw::Tensor sims = compute_sims(model, emb);          // [1000, 5000]
+//   Evaluation result = evaluate_full(sims);
+//
+// Which image rows are kept: the original encodes one image row per caption item and then keeps
+// img_embs[::5], i.e. the image paired with items 0, 5, 10, .... This is done here for any layout:
+// image k of the evaluation is image_row(5k) of the source. With 5 captions per stored image
+// (im_div = 5) that is row k; with images stored once per caption (im_div = 1, Flickr30K dev)
+// it is row 5k. Each kept image is encoded once (the image encoder works row by row, so this is
+// the same as encoding it for every caption and discarding four of them).
+//
+// Precision: the original's test-time attention runs in float64 (its numpy buffers default to
+// float64); here embeddings and scores stay float32, the dtype the model is trained in.
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "framework/core/tensor.h"
+#include "models/scan/data/source.h"
+#include "models/scan/eval/protocols.h"
+#include "models/scan/model/scan_model.h"
+
+namespace scan {
+
+struct Embeddings {
+  fw::Tensor images;             // [n_img, R, d], one row per image (n_img = n_cap / 5)
+  fw::Tensor captions;           // [n_cap, L, d], zero-padded to the longest caption of the split
+  std::vector<int64_t> lengths;  // n_cap caption lengths (<start> and <end> included)
+  int64_t num_images() const { return images.size(0); }
+  int64_t num_captions() const { return captions.size(0); }
+};
+
+// Encodes `data` in file order, in batches of `batch_size` captions (the Batcher's sequential
+// order; within a batch captions are sorted by length, as the encoder expects). Needs a multiple
+// of 5 captions. No autograd graph is built.
+Embeddings encode_split(const ScanModel& model, const CaptionImageSource& data, int batch_size);
+
+// Called after each block of image rows is done with (done, total) image counts.
+using SimsProgress = std::function<void(int64_t done, int64_t total)>;
+
+// sims[i, c] = model.scores(image i, caption c), [n_img, n_cap] in the embeddings' dtype,
+// computed in blocks of `shard` images x `shard` captions (the original's shard_xattn, shard
+// size 128). Blocks run one after another, each using every thread inside the fused op;
+// a caption block is trimmed to its longest caption. No autograd graph is built.
+fw::Tensor compute_sims(const ScanModel& model, const Embeddings& embeddings, int64_t shard = 128,
+                        const SimsProgress& progress = {});
+
+// The full protocol on a dev split (the original's validate(): all images against all captions),
+// e.g. the trainer's rsum = validate(model, dev, 128).metrics.rsum().
+Evaluation validate(const ScanModel& model, const CaptionImageSource& dev, int batch_size);
+
+// What `scan eval` asks for. Options left unset come from the checkpoint's training options.
+struct EvalRequest {
+  std::string checkpoint;  // --model
+  std::string ensemble;    // --ensemble: a second checkpoint whose scores are averaged in ("" = none)
+  std::optional<std::string> data_path, data_name, vocab_path;
+  std::optional<int> batch_size;
+  std::string split = "test";
+  bool fold5 = false;
+  int64_t shard = 128;
+  std::ostream* log = nullptr;  // progress lines ("Images: 1000, Captions: 5000", timings), or none
+};
+
+struct EvalOutcome {
+  Evaluation evaluation;
+  fw::Tensor sims;  // [n_img, n_cap]; the mean of both models' scores with an ensemble
+};
+
+// Loads the checkpoint(s), rebuilds and restores the model(s), opens
+// <data_path>/<data_name>/<split> with the vocabulary <vocab_path>/<data_name>_vocab.json,
+// encodes, scores and runs the full or the 5-fold protocol. Everything that can be checked
+// before the expensive part (files, vocabulary size, fold5 image count, ensemble sizes) is
+// checked first; errors are fw::Error with one clear message.
+EvalOutcome evaluate_checkpoint(const EvalRequest& request);
+
+}  // namespace scan
