@@ -5,6 +5,24 @@
 
 namespace fw {
 
+Node::~Node() {
+  // Destroying a node releases its edges; if an edge held the last reference to the next node,
+  // that node's destructor would run nested inside this one, and so on down a chain. Instead,
+  // take over such nodes and destroy them one at a time, each with its edges already emptied.
+  std::vector<std::shared_ptr<Node>> orphans;
+  auto adopt_edges = [&orphans](std::vector<Edge>& edges) {
+    for (Edge& edge : edges)
+      if (edge.node && edge.node.use_count() == 1) orphans.push_back(std::move(edge.node));
+    edges.clear();
+  };
+  adopt_edges(next_edges_);
+  while (!orphans.empty()) {
+    std::shared_ptr<Node> node = std::move(orphans.back());
+    orphans.pop_back();
+    adopt_edges(node->next_edges_);
+  }  // `node` is destroyed here, with no edges left to recurse into
+}
+
 AccumulateGrad::AccumulateGrad(std::weak_ptr<TensorImpl> leaf) : Node("AccumulateGrad"), leaf_(std::move(leaf)) {}
 
 std::vector<Tensor> AccumulateGrad::apply(const std::vector<Tensor>& grads) {

@@ -30,7 +30,9 @@ struct OutputInfo {
 class Node {
  public:
   explicit Node(std::string name) : name_(std::move(name)) {}
-  virtual ~Node() = default;
+  // Unlinks the nodes this one solely owns iteratively, so that dropping a long graph does not
+  // recurse once per node and overflow the stack.
+  virtual ~Node();
 
   const std::string& name() const { return name_; }
   const std::vector<Edge>& next_edges() const { return next_edges_; }

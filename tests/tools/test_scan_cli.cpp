@@ -1,0 +1,95 @@
+// Runs the built `scan` program as a user would, and checks its exit status and output.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "framework/testing/op_catalogue.h"
+
+namespace {
+
+struct RunResult {
+  int status = -1;     // exit status of the program
+  std::string output;  // stdout and stderr together
+};
+
+RunResult run_scan(const std::string& arguments) {
+  const std::string command = std::string(SCAN_BINARY_DIR) + "/scan " + arguments + " 2>&1";
+  RunResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
+  const int wait_status = pclose(pipe);
+  result.status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
+  return result;
+}
+
+std::filesystem::path temp_path(const std::string& name) {
+  return std::filesystem::temp_directory_path() / ("scan_cli_test_" + std::to_string(getpid()) + "_" + name);
+}
+
+}  // namespace
+
+TEST_CASE("scan gradcheck --filter elementwise/ --json FILE writes one row per case") {
+  REQUIRE(std::filesystem::exists(std::string(SCAN_BINARY_DIR) + "/scan"));
+  const std::filesystem::path json_path = temp_path("gradcheck.json");
+  const RunResult run = run_scan("gradcheck --filter elementwise/ --threads 1 --json " + json_path.string());
+  INFO(run.output);
+  CHECK(run.status == 0);
+  CHECK(run.output.find("elementwise/add") != std::string::npos);
+  CHECK(run.output.find(" 0 failed") != std::string::npos);
+
+  REQUIRE(std::filesystem::exists(json_path));
+  std::ifstream in(json_path);
+  const nlohmann::json rows = nlohmann::json::parse(in);
+  std::filesystem::remove(json_path);
+
+  std::vector<std::string> expected;
+  for (const auto& c : fw::testing::op_catalogue())
+    if (c.name.find("elementwise/") != std::string::npos) expected.push_back(c.name);
+  REQUIRE(rows.is_array());
+  CHECK(rows.size() == expected.size());
+  for (size_t i = 0; i < rows.size() && i < expected.size(); ++i) {
+    const auto& row = rows[i];
+    INFO(row.dump());
+    CHECK(row.at("name") == expected[i]);
+    CHECK(row.at("inputs").is_string());
+    CHECK(row.at("max_abs_error").is_number());
+    CHECK(row.at("max_rel_error").is_number());
+    CHECK(row.at("max_abs_error").get<double>() < 1e-5);
+    CHECK(row.at("passed") == true);
+  }
+}
+
+TEST_CASE("scan rejects an unknown command with a non-zero status") {
+  const RunResult run = run_scan("nosuchcommand");
+  CHECK(run.status != 0);
+  CHECK(run.output.find("unknown command 'nosuchcommand'") != std::string::npos);
+  const RunResult bare = run_scan("");
+  CHECK(bare.status != 0);
+  CHECK(bare.output.find("usage: scan <command>") != std::string::npos);
+}
+
+TEST_CASE("scan gradcheck rejects an unknown option with a message") {
+  const RunResult run = run_scan("gradcheck --bogus");
+  INFO(run.output);
+  CHECK(run.status != 0);
+  CHECK(run.output.find("scan gradcheck: error:") != std::string::npos);
+  CHECK(run.output.find("bogus") != std::string::npos);
+}
+
+TEST_CASE("scan gradcheck --help describes the options") {
+  const RunResult run = run_scan("gradcheck --help");
+  CHECK(run.status == 0);
+  for (const char* option : {"--filter", "--json", "--seed", "--threads"}) {
+    INFO(option);
+    CHECK(run.output.find(option) != std::string::npos);
+  }
+}
