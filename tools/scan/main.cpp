@@ -11,7 +11,12 @@ namespace {
 void print_usage() {
   std::cout << "usage: scan <command> [options]\n\n"
                "commands:\n"
-               "  gradcheck   float64 finite-difference check of every op in the op catalogue\n\n"
+               "  eval        evaluate a checkpoint on a split: recalls, rsum (--fold5: COCO 1K)\n"
+               "  gradcheck   float64 finite-difference check of every op in the op catalogue\n"
+               "  synth       write the built-in synthetic dataset (original on-disk layout)\n"
+               "  train       train SCAN (the original train.py flags); no --data_path: the synthetic demo\n"
+               "  vocab       build a vocabulary JSON from train and dev captions\n"
+               "\n"
                "Run 'scan <command> --help' for the options of a command.\n";
 }
 
@@ -19,7 +24,11 @@ void print_usage() {
 
 int main(int argc, char** argv) {
   const std::map<std::string, int (*)(int, char**)> commands = {
+      {"eval", scan_tool::run_eval_command},
       {"gradcheck", scan_tool::run_gradcheck_command},
+      {"synth", scan_tool::run_synth_command},
+      {"train", scan_tool::run_train_command},
+      {"vocab", scan_tool::run_vocab_command},
   };
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
     print_usage();
