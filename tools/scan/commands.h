@@ -1,6 +1,14 @@
 #pragma once
 // One function per `scan` subcommand; argv[0] is the command name.
+#include <cxxopts.hpp>
+#include <optional>
+
 namespace scan_tool {
+
+// Parses a command's arguments. Prints the help and returns nothing for -h/--help; an argument
+// that is not an option of the command is an error naming it.
+std::optional<cxxopts::ParseResult> parse_arguments(cxxopts::Options& options, int argc, char** argv);
+
 
 int run_eval_command(int argc, char** argv);
 int run_gradcheck_command(int argc, char** argv);

@@ -59,12 +59,9 @@ int run_eval_command(int argc, char** argv) {
       ("batch_size", "captions per encoding batch (default: the checkpoint's)", cxxopts::value<int>())
       ("threads", "CPU threads (0 = all)", cxxopts::value<int>()->default_value("0"))
       ("h,help", "show this help");
-  const auto args = options.parse(argc, argv);
-  if (args.count("help")) {
-    std::cout << options.help() << "\n";
-    return 0;
-  }
-  if (!args.unmatched().empty()) throw fw::Error("unexpected argument '" + args.unmatched()[0] + "'");
+  const auto parsed = parse_arguments(options, argc, argv);
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& args = *parsed;
   fw::check(args.count("model") > 0, "--model", "a checkpoint is required (scan eval --model FILE)");
   const int threads = args["threads"].as<int>();
   fw::check(threads >= 0, "--threads", "expected a count >= 0, got ", threads);

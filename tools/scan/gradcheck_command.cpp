@@ -21,12 +21,9 @@ int run_gradcheck_command(int argc, char** argv) {
       ("seed", "seed of the random inputs", cxxopts::value<uint64_t>()->default_value("1"))
       ("threads", "CPU threads", cxxopts::value<int>()->default_value("0"))
       ("h,help", "show this help");
-  const auto args = options.parse(argc, argv);
-  if (args.count("help")) {
-    std::cout << options.help() << "\n";
-    return 0;
-  }
-  if (!args.unmatched().empty()) throw fw::Error("unexpected argument '" + args.unmatched()[0] + "'");
+  const auto parsed = parse_arguments(options, argc, argv);
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& args = *parsed;
   if (args["threads"].as<int>() > 0) fw::set_num_threads(args["threads"].as<int>());
   const std::string filter = args["filter"].as<std::string>();
 

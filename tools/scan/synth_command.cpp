@@ -37,12 +37,9 @@ int run_synth_command(int argc, char** argv) {
       ("regions", "regions per image", integer(defaults.regions))
       ("noise", "norm of the noise added to a depicted pair's region", cxxopts::value<double>()->default_value(shortest(defaults.noise)))
       ("h,help", "show this help");
-  const auto args = options.parse(argc, argv);
-  if (args.count("help")) {
-    std::cout << options.help() << "\n";
-    return 0;
-  }
-  if (!args.unmatched().empty()) throw fw::Error("unexpected argument '" + args.unmatched()[0] + "'");
+  const auto parsed = parse_arguments(options, argc, argv);
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& args = *parsed;
   if (!args.count("out")) throw fw::Error("missing --out DIR (where to write the dataset)");
 
   scan::SyntheticConfig config;

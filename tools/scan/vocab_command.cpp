@@ -20,12 +20,9 @@ int run_vocab_command(int argc, char** argv) {
       ("out", "output JSON (default ./vocab/<data_name>_vocab.json)", cxxopts::value<std::string>())
       ("threshold", "keep words with at least this many occurrences", cxxopts::value<int64_t>()->default_value("4"))
       ("h,help", "show this help");
-  const auto args = options.parse(argc, argv);
-  if (args.count("help")) {
-    std::cout << options.help() << "\n";
-    return 0;
-  }
-  if (!args.unmatched().empty()) throw fw::Error("unexpected argument '" + args.unmatched()[0] + "'");
+  const auto parsed = parse_arguments(options, argc, argv);
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& args = *parsed;
   if (!args.count("data_path")) throw fw::Error("missing --data_path DIR");
   if (!args.count("data_name")) throw fw::Error("missing --data_name NAME");
   const int64_t threshold = args["threshold"].as<int64_t>();
