@@ -8,6 +8,7 @@
 #include "framework/core/error.h"
 #include "framework/io/safetensors.h"
 #include "tests/framework/io/temp_dir.h"
+#include "tests/models/scan/tiny_scan_config.h"
 
 using namespace fw;
 using scan::ScanModel;
@@ -15,23 +16,10 @@ using scan::ScanOptions;
 
 namespace {
 
-ScanOptions tiny_options() {
-  ScanOptions o;
-  o.vocab_size = 7;
-  o.word_dim = 3;
-  o.embed_size = 4;
-  o.img_dim = 5;
-  o.bi_gru = true;
-  o.max_violation = true;
-  return o;
-}
-
-const std::vector<int64_t> kLengths{4, 2, 3};
-
 // One training step: loss backward, Adam update.
 void train_step(const ScanModel& model, optim::Adam& adam, Generator& gen) {
   const Tensor images = Tensor::uniform({3, 2, 5}, -1, 1, gen);
-  const Tensor ids = Tensor::from_vector<int64_t>({1, 4, 5, 2, 1, 2, 0, 0, 1, 6, 2, 0}, {3, 4});
+  const Tensor ids = tiny_ids();
   adam.zero_grad();
   model.loss(model.scores(model.encode_images(images), model.encode_captions(ids, kLengths), kLengths)).backward();
   adam.step();

@@ -13,28 +13,13 @@
 #include "framework/core/error.h"
 #include "framework/ops/elementwise.h"
 #include "framework/ops/reduce.h"
+#include "tests/models/scan/tiny_scan_config.h"
 
 using namespace fw;
 using scan::ScanModel;
 using scan::ScanOptions;
 
 namespace {
-
-// The tiny configuration of the gradient checks: vocab 7, word_dim 3, embed 4, img_dim 5.
-ScanOptions tiny_options() {
-  ScanOptions o;
-  o.vocab_size = 7;
-  o.word_dim = 3;
-  o.embed_size = 4;
-  o.img_dim = 5;
-  o.bi_gru = true;
-  o.max_violation = true;
-  return o;
-}
-
-// Three captions of lengths {4, 2, 3} padded to 4 (pad id 0).
-const std::vector<int64_t> kLengths{4, 2, 3};
-Tensor tiny_ids() { return Tensor::from_vector<int64_t>({1, 4, 5, 2, 1, 2, 0, 0, 1, 6, 2, 0}, {3, 4}); }
 
 void set_values(Tensor param, const Tensor& values) {
   NoGradGuard no_grad;
