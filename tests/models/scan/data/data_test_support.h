@@ -16,6 +16,8 @@
 #include "framework/core/tensor.h"
 #include "models/scan/data/npy.h"
 
+#include "models/scan/data/vocab.h"
+
 namespace scan_test {
 
 namespace fs = std::filesystem;
@@ -143,6 +145,14 @@ inline std::vector<std::string> toy_captions(int64_t n) {
     captions.push_back(caption + ".");
   }
   return captions;
+}
+
+// The vocabulary of the toy captions: the four specials, then "dog" (4) and "." (5).
+inline scan::Vocabulary toy_vocab() {
+  scan::Vocabulary v;
+  v.add("dog");
+  v.add(".");
+  return v;
 }
 
 }  // namespace scan_test

@@ -16,16 +16,10 @@ using fw::Generator;
 using fw::Shape;
 using fw::Tensor;
 using scan_test::TempDir;
+using scan_test::toy_vocab;
 using Ids = std::vector<int64_t>;
 
 namespace {
-
-Vocabulary toy_vocab() {
-  Vocabulary v;
-  v.add("dog");  // 4
-  v.add(".");    // 5
-  return v;
-}
 
 bool is_permutation_of_range(Ids order) {
   std::sort(order.begin(), order.end());

@@ -10,17 +10,7 @@ using namespace scan;
 using fw::Error;
 using fw::Tensor;
 using scan_test::TempDir;
-
-namespace {
-
-Vocabulary toy_vocab() {
-  Vocabulary v;
-  v.add("dog");  // 4
-  v.add(".");    // 5
-  return v;
-}
-
-}  // namespace
+using scan_test::toy_vocab;
 
 TEST_CASE("dataset: five captions per image row give im_div 5") {
   TempDir root;

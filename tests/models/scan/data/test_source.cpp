@@ -11,16 +11,10 @@ using fw::Error;
 using fw::Shape;
 using fw::Tensor;
 using scan_test::TempDir;
+using scan_test::toy_vocab;
 using Ids = std::vector<int64_t>;
 
 namespace {
-
-Vocabulary toy_vocab() {
-  Vocabulary v;
-  v.add("dog");  // 4
-  v.add(".");    // 5
-  return v;
-}
 
 std::vector<float> rows_of(const CaptionImageSource& source, const Ids& rows) {
   std::vector<float> out(rows.size() * static_cast<std::size_t>(source.num_regions() * source.img_dim()), -1.0f);
