@@ -1,5 +1,5 @@
 #pragma once
-// Helpers for the data pipeline tests: temporary folders, byte files, the shared real-data folder,
+// Helpers for the data pipeline tests: temporary folders, byte files, the real-data folder,
 // a python3 with numpy for interoperability checks, and tiny synthetic datasets on disk.
 #include <doctest/doctest.h>
 #include <unistd.h>
@@ -60,17 +60,11 @@ inline std::string read_bytes(const std::string& path) {
 
 inline std::string source_dir() { return SCAN_SOURCE_DIR; }
 
-// shared/ lies beside the repository (../shared), in CI as here; SCAN_SHARED_DIR overrides it.
-inline std::string shared_dir() {
-  if (const char* env = std::getenv("SCAN_SHARED_DIR")) return env;
-  return (fs::path(SCAN_SOURCE_DIR) / ".." / "shared").lexically_normal().string();
-}
-
-// shared/data/real, or a failed REQUIRE saying where it was looked for.
+// The real caption files and vocabularies of the original release, copied into the repository
+// (tests/data/real/README.md says where they come from).
 inline std::string real_data_dir() {
-  const std::string dir = (fs::path(shared_dir()) / "data" / "real").string();
-  REQUIRE_MESSAGE(fs::is_directory(dir), "the real SCAN caption files are expected in " << dir
-                                             << " (shared/ beside the repository, or set SCAN_SHARED_DIR)");
+  const std::string dir = (fs::path(SCAN_SOURCE_DIR) / "tests" / "data" / "real").string();
+  REQUIRE_MESSAGE(fs::is_directory(dir), "the real SCAN caption files are expected in " << dir);
   return dir;
 }
 

@@ -12,7 +12,7 @@ two implementations of the rule agree):
   lower-case letter or by one of ; : , . ! ?
 Lower-casing is ASCII-only, as in the original (Python 2 str.lower() on the undecoded bytes).
 
-For each real caption file of shared/data/real it also records the caption count, the token count
+For each real caption file of tests/data/real it also records the caption count, the token count
 and a 64-bit FNV-1a hash of all tokens (one caption per line, tokens joined by single spaces), so the
 C++ tokenizer can be checked against NLTK over every real caption without storing them.
 
@@ -28,7 +28,7 @@ from nltk.tokenize import NLTKWordTokenizer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", "..", "..", ".."))
-SHARED = os.environ.get("SCAN_SHARED_DIR", os.path.join(REPO, "..", "shared"))
+REAL_DATA = os.path.join(REPO, "tests", "data", "real")
 OUTPUT = os.path.join(REPO, "tests", "fixtures", "tokenizer_cases.json")
 
 ABBREVIATIONS = {
@@ -177,7 +177,7 @@ def fnv1a64(data):
 
 def real_file_summaries(word_tokenizer):
     summaries = {}
-    root = os.path.join(SHARED, "data", "real")
+    root = REAL_DATA
     for folder in ("f30k_precomp", "coco_precomp"):
         for name in sorted(os.listdir(os.path.join(root, folder))):
             if not name.endswith("_caps.txt"):

@@ -1,5 +1,5 @@
 // The tokenizer and vocabularies on the real caption files of the original SCAN release
-// (shared/data/real, beside the repository). These tests fail, rather than pass, if the files are
+// (tests/data/real, copied from the release). These tests fail, rather than pass, if the files are
 // missing.
 #include <doctest/doctest.h>
 
