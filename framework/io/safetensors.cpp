@@ -32,12 +32,56 @@ const char* format_dtype(DType dtype) {
   return "?";
 }
 
-bool parse_dtype(const std::string& name, DType& dtype) {
-  if (name == "F32") dtype = DType::Float32;
-  else if (name == "F64") dtype = DType::Float64;
-  else if (name == "I64") dtype = DType::Int64;
+// How a tensor is stored in the file. F16 and BF16 have no tensor dtype of their own: they are
+// read into float32 tensors (exactly: every half and bfloat16 value is a float32 value).
+enum class StoredType { F32, F64, I64, F16, BF16 };
+
+bool parse_dtype(const std::string& name, StoredType& stored, DType& dtype) {
+  if (name == "F32") stored = StoredType::F32, dtype = DType::Float32;
+  else if (name == "F64") stored = StoredType::F64, dtype = DType::Float64;
+  else if (name == "I64") stored = StoredType::I64, dtype = DType::Int64;
+  else if (name == "F16") stored = StoredType::F16, dtype = DType::Float32;
+  else if (name == "BF16") stored = StoredType::BF16, dtype = DType::Float32;
   else return false;
   return true;
+}
+
+uint64_t stored_size(StoredType stored) {
+  return stored == StoredType::F16 || stored == StoredType::BF16 ? 2 : 8 - 4 * (stored == StoredType::F32);
+}
+
+// IEEE 754 binary16 -> binary32: sign, 5-bit exponent (bias 15), 10-bit mantissa. Subnormal halves
+// (exponent 0) are normalised; exponent 31 is Inf (mantissa 0) or NaN.
+float half_to_float(uint16_t h) {
+  const uint32_t sign = uint32_t(h & 0x8000u) << 16;
+  uint32_t exponent = (h >> 10) & 0x1Fu, mantissa = h & 0x3FFu;
+  uint32_t bits;
+  if (exponent == 0x1F) {
+    bits = sign | 0x7F800000u | (mantissa << 13);
+  } else if (exponent != 0) {
+    bits = sign | ((exponent + 112) << 23) | (mantissa << 13);  // 112 = 127 - 15
+  } else if (mantissa == 0) {
+    bits = sign;
+  } else {  // subnormal: shift the mantissa up until its leading 1 reaches the implicit bit
+    exponent = 113;
+    while (!(mantissa & 0x400u)) mantissa <<= 1, --exponent;
+    bits = sign | (exponent << 23) | ((mantissa & 0x3FFu) << 13);
+  }
+  return std::bit_cast<float>(bits);
+}
+
+// Copies the stored bytes of one tensor into t (already of the converted dtype and shape).
+void read_tensor_data(StoredType stored, const char* src, uint64_t nbytes, Tensor& t) {
+  if (stored != StoredType::F16 && stored != StoredType::BF16) {
+    if (nbytes > 0) std::memcpy(t.storage()->data(), src, nbytes);
+    return;
+  }
+  float* out = static_cast<float*>(t.storage()->data());
+  for (uint64_t i = 0; i < nbytes / 2; ++i) {
+    uint16_t h;
+    std::memcpy(&h, src + 2 * i, 2);
+    out[i] = stored == StoredType::F16 ? half_to_float(h) : std::bit_cast<float>(uint32_t(h) << 16);
+  }
 }
 
 // ---- writing --------------------------------------------------------------------------------
@@ -120,6 +164,7 @@ bool as_count(const json& value, uint64_t& out) {
 
 struct Entry {
   std::string name;
+  StoredType stored = StoredType::F32;
   DType dtype = DType::Float32;
   Shape shape;
   uint64_t begin = 0, end = 0;
@@ -138,12 +183,12 @@ Entry parse_entry(const std::string& name, const json& info, const std::string& 
   entry.name = name;
   const json& dtype = info["dtype"];
   require(dtype.is_string(), path, where, ": \"dtype\" must be a string, found ", dtype.dump());
-  require(parse_dtype(dtype.get<std::string>(), entry.dtype), path, where, " has unsupported dtype '",
-          dtype.get<std::string>(), "' (supported: F32, F64, I64)");
+  require(parse_dtype(dtype.get<std::string>(), entry.stored, entry.dtype), path, where, " has unsupported dtype '",
+          dtype.get<std::string>(), "' (supported: F32, F64, I64, and F16, BF16 read as F32)");
 
   const json& shape = info["shape"];
   require(shape.is_array(), path, where, ": \"shape\" must be an array, found ", shape.dump());
-  uint64_t nbytes = dtype_size(entry.dtype);
+  uint64_t nbytes = stored_size(entry.stored);
   for (const json& dim : shape) {
     uint64_t size = 0;
     require(as_count(dim, size) && size <= uint64_t(std::numeric_limits<int64_t>::max()), path, where,
@@ -158,7 +203,9 @@ Entry parse_entry(const std::string& name, const json& info, const std::string& 
               as_count(offsets[1], entry.end) && entry.begin <= entry.end,
           path, where, ": \"data_offsets\" must be [begin, end] with 0 <= begin <= end, found ", offsets.dump());
   require(entry.end - entry.begin == nbytes, path, where, ": data_offsets ", offsets.dump(), " span ",
-          entry.end - entry.begin, " bytes, but shape ", shape_str(entry.shape), " ", dtype_name(entry.dtype),
+          entry.end - entry.begin, " bytes, but shape ", shape_str(entry.shape), " ",
+          entry.stored == StoredType::F16 || entry.stored == StoredType::BF16 ? dtype.get<std::string>()
+                                                                              : std::string(dtype_name(entry.dtype)),
           " needs ", nbytes);
   return entry;
 }
@@ -246,7 +293,7 @@ SafetensorsFile load_safetensors(const std::string& path) {
 
   for (const Entry& e : entries) {
     Tensor t = Tensor::empty(e.shape, e.dtype);
-    if (e.end > e.begin) std::memcpy(t.storage()->data(), data + e.begin, e.end - e.begin);
+    read_tensor_data(e.stored, data + e.begin, e.end - e.begin, t);
     file.tensors.emplace(e.name, t);
   }
   return file;

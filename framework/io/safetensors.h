@@ -22,7 +22,8 @@ void save_safetensors(const std::string& path, const std::map<std::string, Tenso
                       const std::map<std::string, std::string>& metadata = {});
 
 // Reads and validates a whole file; any departure from the format is an fw::Error naming the
-// file and the problem. The tensors are dense, fresh, and do not require grad.
+// file and the problem. The tensors are dense, fresh, and do not require grad. F32, F64 and I64
+// tensors keep their dtype; F16 and BF16 ones (as other programs write) become float32, exactly.
 SafetensorsFile load_safetensors(const std::string& path);
 
 }  // namespace fw

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -192,8 +193,10 @@ TEST_CASE("safetensors: loading rejects broken files, naming the file and the pr
                    "tensor 'a' has an unknown field \"stride\"");
   }
   SUBCASE("unknown or malformed dtype") {
-    check_rejected(make_file(one_tensor("[2]", "[0,4]", "F16"), four),
-                   "tensor 'a' has unsupported dtype 'F16' (supported: F32, F64, I64)");
+    check_rejected(make_file(one_tensor("[2]", "[0,4]", "F8_E4M3"), four),
+                   "tensor 'a' has unsupported dtype 'F8_E4M3' (supported: F32, F64, I64, and F16, BF16 read as F32)");
+    check_rejected(make_file(one_tensor("[1]", "[0,4]", "F16"), four),
+                   "tensor 'a': data_offsets [0,4] span 4 bytes, but shape [1] F16 needs 2");
     check_rejected(make_file(one_tensor("[1]", "[0,4]", "f32"), four), "tensor 'a' has unsupported dtype 'f32'");
     check_rejected(make_file(R"({"a":{"dtype":4,"shape":[1],"data_offsets":[0,4]}})", four),
                    "tensor 'a': \"dtype\" must be a string, found 4");
@@ -345,4 +348,39 @@ TEST_CASE("safetensors: the Python reader rejects what the C++ reader rejects") 
   std::string out, err;
   CHECK(run_python_reader(dir, path, out, err) != 0);
   CHECK(err.find("do not fit shape [4] F32") != std::string::npos);
+}
+
+TEST_CASE("safetensors: F16 and BF16 tensors load as float32, exactly") {
+  // Bit patterns and their values (IEEE 754 binary16; bfloat16 is the top half of a float32).
+  const std::vector<uint16_t> half_bits = {0x3C00, 0xC000, 0x3555, 0x0001, 0x03FF, 0x0400, 0x7BFF, 0x8000, 0x7C00};
+  const std::vector<float> half_values = {1.0f, -2.0f, 0.333251953125f, 0x1p-24f, 0x1.FF8p-15f, 0x1p-14f, 65504.0f,
+                                          -0.0f, INFINITY};
+  const std::vector<uint16_t> bf16_bits = {0x3F80, 0xC0A0, 0x0001, 0x7F7F};
+  const std::vector<float> bf16_values = {1.0f, -5.0f, 0x1p-133f, 0x1.FEp127f};
+  std::string data;
+  for (uint16_t h : half_bits) data.append(reinterpret_cast<const char*>(&h), 2);
+  for (uint16_t h : bf16_bits) data.append(reinterpret_cast<const char*>(&h), 2);
+  const std::string header = R"({"h":{"dtype":"F16","shape":[9],"data_offsets":[0,18]},)"
+                             R"("b":{"dtype":"BF16","shape":[2,2],"data_offsets":[18,26]}})";
+  TempDir dir;
+  const std::string path = dir.file("half.safetensors");
+  write_bytes(path, make_file(header, data));
+  const SafetensorsFile file = load_safetensors(path);
+  const Tensor& h = file.tensors.at("h");
+  const Tensor& b = file.tensors.at("b");
+  CHECK(h.dtype() == DType::Float32);
+  CHECK(b.dtype() == DType::Float32);
+  CHECK(b.shape() == Shape{2, 2});
+  const std::vector<float> hv = h.to_vector<float>(), bv = b.to_vector<float>();
+  for (size_t i = 0; i < half_values.size(); ++i) {
+    CAPTURE(i);
+    CHECK(hv[i] == half_values[i]);
+    CHECK(std::signbit(hv[i]) == std::signbit(half_values[i]));
+  }
+  CHECK(bv == bf16_values);
+  // A NaN half stays NaN.
+  const uint16_t nan_bits = 0x7E00;
+  write_bytes(path, make_file(R"({"n":{"dtype":"F16","shape":[1],"data_offsets":[0,2]}})",
+                              std::string(reinterpret_cast<const char*>(&nan_bits), 2)));
+  CHECK(std::isnan(load_safetensors(path).tensors.at("n").item()));
 }
