@@ -18,7 +18,8 @@ int& thread_setting() {
 }  // namespace
 
 void set_num_threads(int threads) {
-  check(threads >= 1, "set_num_threads", "expected at least 1 thread, got ", threads);
+  check(threads >= 1 && threads <= kMaxThreads, "set_num_threads", "expected 1 to ", kMaxThreads, " threads, got ",
+        threads);
   thread_setting() = threads;
   openblas_set_num_threads(threads);
 }

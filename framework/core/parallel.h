@@ -7,7 +7,11 @@
 
 namespace fw {
 
-void set_num_threads(int threads);  // also sets OpenBLAS's thread count
+// The most threads set_num_threads accepts: beyond it OpenMP runtimes abort or crash (libgomp
+// segfaults at tens of thousands), and no machine this runs on has that many cores.
+constexpr int kMaxThreads = 1024;
+
+void set_num_threads(int threads);  // 1..kMaxThreads; also sets OpenBLAS's thread count
 int num_threads();
 
 // Calls body(begin, end) on disjoint ranges covering [0, n). Runs serially when n < grain.

@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "framework/core/error.h"
+#include "framework/core/parallel.h"
 
 namespace scan {
 
@@ -147,7 +148,8 @@ void ScanOptions::validate() const {
         std::pair{"log_step", log_step}, std::pair{"val_step", val_step}, std::pair{"img_dim", img_dim}})
     require(value > 0, flag, "positive", value);
   require(workers >= 0, "workers", "non-negative", workers);
-  require(threads >= 0, "threads", "non-negative (0 = default)", threads);
+  require(threads >= 0 && threads <= fw::kMaxThreads, "threads", "between 0 (the default: all cores) and 1024",
+          threads);
   require(vocab_size >= 0, "vocab_size", "non-negative (0 = not set yet)", vocab_size);
   for (const auto& [flag, value] :
        {std::pair{"margin", margin}, std::pair{"grad_clip", grad_clip}, std::pair{"learning_rate", learning_rate},

@@ -8,6 +8,9 @@ namespace scan_tool {
 // Parses a command's arguments. Prints the help and returns nothing for -h/--help; an argument
 // that is not an option of the command is an error naming it.
 std::optional<cxxopts::ParseResult> parse_arguments(cxxopts::Options& options, int argc, char** argv);
+// options.parse, but a value that does not parse is an error naming its option
+// ("--batch_size: cannot read 'abc' as a value of this option ...").
+cxxopts::ParseResult parse_naming_options(cxxopts::Options& options, int argc, char** argv);
 
 
 int run_eval_command(int argc, char** argv);

@@ -64,7 +64,8 @@ int run_eval_command(int argc, char** argv) {
   const cxxopts::ParseResult& args = *parsed;
   fw::check(args.count("model") > 0, "--model", "a checkpoint is required (scan eval --model FILE)");
   const int threads = args["threads"].as<int>();
-  fw::check(threads >= 0, "--threads", "expected a count >= 0, got ", threads);
+  fw::check(threads >= 0 && threads <= fw::kMaxThreads, "--threads", "expected a count from 0 (all cores) to ",
+            fw::kMaxThreads, ", got ", threads);
   if (args.count("batch_size"))
     fw::check(args["batch_size"].as<int>() > 0, "--batch_size", "expected a positive size, got ",
               args["batch_size"].as<int>());

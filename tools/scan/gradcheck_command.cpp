@@ -24,7 +24,10 @@ int run_gradcheck_command(int argc, char** argv) {
   const auto parsed = parse_arguments(options, argc, argv);
   if (!parsed) return 0;
   const cxxopts::ParseResult& args = *parsed;
-  if (args["threads"].as<int>() > 0) fw::set_num_threads(args["threads"].as<int>());
+  const int threads = args["threads"].as<int>();
+  fw::check(threads >= 0 && threads <= fw::kMaxThreads, "--threads", "expected a count from 0 (all cores) to ",
+            fw::kMaxThreads, ", got ", threads);
+  if (threads > 0) fw::set_num_threads(threads);
   const std::string filter = args["filter"].as<std::string>();
 
   nlohmann::json rows = nlohmann::json::array();

@@ -197,7 +197,7 @@ int run_train_command(int argc, char** argv) {
   FlagTable flags(options, defaults);
   declare_flags(flags);
   options.add_options("help")("h,help", "show this help");
-  const auto args = options.parse(argc, argv);
+  const auto args = parse_naming_options(options, argc, argv);
   if (args.count("help")) {
     std::cout << options.help({"data", "model", "training", "logging", "runtime", "help"}) << "\n";
     return 0;

@@ -33,9 +33,13 @@ TEST_CASE("set_num_threads / num_threads") {
   CHECK(num_threads() == 1);
   set_num_threads(2);
   CHECK(num_threads() == 2);
-  CHECK_THROWS_WITH_AS(set_num_threads(0), doctest::Contains("set_num_threads: expected at least 1 thread, got 0"),
+  CHECK_THROWS_WITH_AS(set_num_threads(0), doctest::Contains("set_num_threads: expected 1 to 1024 threads, got 0"),
                        Error);
   CHECK_THROWS_WITH_AS(set_num_threads(-3), doctest::Contains("got -3"), Error);
+  // Beyond the limit OpenMP runtimes crash (libgomp at tens of thousands of threads).
+  CHECK_THROWS_WITH_AS(set_num_threads(kMaxThreads + 1), doctest::Contains("expected 1 to 1024 threads, got 1025"),
+                       Error);
+  CHECK_THROWS_WITH_AS(set_num_threads(65536), doctest::Contains("got 65536"), Error);
   CHECK(num_threads() == 2);  // a rejected value changes nothing
 }
 
