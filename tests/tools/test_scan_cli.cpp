@@ -93,3 +93,27 @@ TEST_CASE("scan gradcheck --help describes the options") {
     CHECK(run.output.find(option) != std::string::npos);
   }
 }
+
+TEST_CASE("scan commands refuse a thread count OpenMP cannot run, before doing any work") {
+  for (const char* command : {"train --threads 100000", "eval --model absent.safetensors --threads 65536",
+                              "gradcheck --threads=40000"}) {
+    INFO(command);
+    const RunResult run = run_scan(command);
+    INFO(run.output);
+    CHECK(run.status != 0);
+    CHECK(run.output.find("--threads") != std::string::npos);
+    CHECK(run.output.find("1024") != std::string::npos);
+  }
+}
+
+TEST_CASE("scan train: a value that does not parse names its option") {
+  for (const char* arguments : {"train --batch_size abc", "train --learning_rate=fast"}) {
+    INFO(arguments);
+    const RunResult run = run_scan(arguments);
+    INFO(run.output);
+    CHECK(run.status != 0);
+    const std::string option = std::string(arguments).find("batch") != std::string::npos ? "--batch_size: cannot read 'abc'"
+                                                                                         : "--learning_rate: cannot read 'fast'";
+    CHECK(run.output.find("scan train: error: " + option + " as a value of this option") != std::string::npos);
+  }
+}
