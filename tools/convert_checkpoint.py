@@ -9,17 +9,17 @@ ours, anything else converts ours to the original's. Needs PyTorch (Debian: pyth
 read or write the .pth.tar side; the safetensors side is read and written here from the format
 description (docs/formats.md) with struct, json and numpy.
 
-Original (train.py save_checkpoint; scan-reference section 4.4): torch.save of a dict
+Original (train.py save_checkpoint): torch.save of a dict
     {"model": [img_enc.state_dict(), txt_enc.state_dict()],   keys fc.weight, embed.weight, rnn.weight_ih_l0 ...
      "opt": argparse.Namespace of the train.py flags (+ vocab_size), or a dict,
      "epoch": index of the last finished epoch, "best_rsum": float, "Eiters": iteration count}
 Ours (models/scan/checkpoint.h): a safetensors file whose tensors are the same state dicts with
 the prefixes "img_enc." and "txt_enc." (float32), and whose __metadata__ holds strings:
     "format": "scan-checkpoint-1", "opt": JSON of the options under the flag names,
-    "epoch", "iteration" (= Eiters), "best_rsum", "rng_state".
+    "epoch", "iteration" (= Eiters), "best_rsum", "best_epoch", "rng_state".
 What does not carry over: the original stores no optimizer state, so a converted checkpoint
 resumes with a fresh Adam (as the original does); our "optimizer." tensors are dropped on the
-way back (reported). Our rng_state, seed, threads and device are kept in the .pth.tar (the
+way back (reported). Our rng_state, best_epoch, seed, threads and device are kept in the .pth.tar (the
 original code ignores them) so that a round trip is lossless apart from the optimizer state.
 Options our code does not know (e.g. added by forks) are dropped with a warning.
 """
@@ -42,7 +42,7 @@ EXTRA_OPTIONS = ("seed", "threads", "device")
 
 # ---- safetensors (docs/formats.md) --------------------------------------------------------------
 
-DTYPES = {"F32": np.dtype("<f4"), "F64": np.dtype("<f8"), "I64": np.dtype("<i8")}
+DTYPES = {"F32": np.dtype("<f4"), "F64": np.dtype("<f8"), "I64": np.dtype("<i8"), "F16": np.dtype("<f2")}
 
 
 class ConversionError(Exception):
@@ -53,7 +53,7 @@ def dtype_name(array):
     for name, dtype in DTYPES.items():
         if array.dtype == dtype:
             return name
-    raise ConversionError("safetensors here stores float32, float64 and int64 only, got {}".format(array.dtype))
+    raise ConversionError("safetensors here stores float32, float64, int64 and float16 only, got {}".format(array.dtype))
 
 
 def write_safetensors(path, tensors, metadata):
@@ -153,10 +153,12 @@ def options_json(opt, warn):
 def load_original(path):
     import torch
     try:
+        # weights_only=False: an original checkpoint pickles an argparse.Namespace ("opt"), which
+        # PyTorch >= 2.6 refuses by default. Only convert checkpoints you trust.
         try:
-            return torch.load(path, map_location="cpu")
+            return torch.load(path, map_location="cpu", weights_only=False)
         except UnicodeDecodeError:  # a Python 2 pickle with non-UTF-8 byte strings
-            return torch.load(path, map_location="cpu", encoding="latin1")
+            return torch.load(path, map_location="cpu", encoding="latin1", weights_only=False)
     except OSError:
         raise
     except Exception as e:  # unpickling errors come in many types
@@ -189,6 +191,7 @@ def original_to_ours(checkpoint, warn):
         "iteration": str(int(checkpoint.get("Eiters", 0))),
         "best_rsum": format(float(checkpoint.get("best_rsum", 0.0)), ".17g"),
         "rng_state": str(checkpoint.get("rng_state", "")),
+        "best_epoch": str(int(checkpoint.get("best_epoch", -1))),
     }
     return tensors, metadata
 
@@ -244,6 +247,8 @@ def ours_to_original(tensors, metadata, warn):
     }
     if metadata.get("rng_state"):
         checkpoint["rng_state"] = metadata["rng_state"]
+    if "best_epoch" in metadata:
+        checkpoint["best_epoch"] = int(metadata["best_epoch"])
     return checkpoint
 
 

@@ -188,7 +188,7 @@ def main():
                 ("sims_float32", rows(sims["float32"])),
                 ("metrics", metrics),
             ])
-    # The ensemble: the element-wise mean of the two models' sims (scan-reference section 5.6).
+    # The ensemble: the element-wise mean of the two models' sims (the original's ensemble: two models' sims averaged).
     expected["ensemble"] = OrderedDict([
         ("models", [name for name, _, _ in MODELS]),
         ("sims_float64", rows((all_sims[0]["float64"] + all_sims[1]["float64"]) / 2)),

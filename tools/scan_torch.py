@@ -3,7 +3,7 @@
 
 Reference only: it makes the fixtures of tests/fixtures/ and checks checkpoint conversion; nothing
 in the C++ build or test suite imports it. Needs Debian's python3-torch (run with /usr/bin/python3).
-See docs/scan-reference.md (shared docs) sections 1-5 for what every piece does.
+It follows the original model.py, data.py, vocab.py and evaluation.py piece by piece.
 
   model.py       l2norm, func_attention, xattn_score_t2i / _i2t and the score-matrix loss are
                  imported from tools/make_fixtures.py (the transcriptions live there); here:
@@ -39,7 +39,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_fixtures import ContrastiveLoss as ScoreContrastiveLoss  # noqa: E402  (loss of a score matrix)
 from make_fixtures import l2norm, xattn_score_i2t, xattn_score_t2i  # noqa: E402
 
-# train.py's flags and defaults (scan-reference section 4.1), in the original order.
+# train.py's flags and defaults (the original train.py), in the original order.
 TRAIN_DEFAULTS = OrderedDict([
     ("data_path", "./data/"), ("data_name", "precomp"), ("vocab_path", "./vocab/"), ("margin", 0.2),
     ("num_epochs", 30), ("batch_size", 128), ("word_dim", 300), ("embed_size", 1024), ("grad_clip", 2.0),

@@ -1,6 +1,6 @@
 #pragma once
 // SCAN's stacked cross attention score (Lee et al., ECCV 2018) for every (image, caption) pair,
-// as one fused op with a hand-written backward (shared docs, scan-reference §2.4–2.7).
+// as one fused op with a hand-written backward (the original model.py: func_attention, xattn_score_t2i, xattn_score_i2t).
 //
 // For a pair (image i, caption c) with regions v_r (r < R) and words e_j (j < L_c, <start> and
 // <end> included; padded words j >= L_c never take part), and raw scores A[r, j] = v_r · e_j:

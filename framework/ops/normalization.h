@@ -1,6 +1,6 @@
 #pragma once
 // The two normalisations SCAN uses, with SCAN's exact epsilon placement
-// (see shared docs, scan-reference §2.1).
+// (the original model.py's l2norm).
 #include "framework/core/tensor.h"
 
 namespace fw {

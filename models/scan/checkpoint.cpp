@@ -1,8 +1,11 @@
 #include "models/scan/checkpoint.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 
 #include "framework/core/error.h"
@@ -56,6 +59,7 @@ void save_checkpoint(const std::string& path, const ScanModel& model, const fw::
       {"epoch", std::to_string(state.epoch)},
       {"iteration", std::to_string(state.iteration)},
       {"best_rsum", exact_text(state.best_rsum)},
+      {"best_epoch", std::to_string(state.best_epoch)},
       {"rng_state", state.rng_state},
   };
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
@@ -67,7 +71,26 @@ void save_checkpoint(const std::string& path, const ScanModel& model, const fw::
   fw::save_safetensors(path, tensors, metadata);
 }
 
+namespace {
+
+// True if the file starts as torch.save writes: a zip archive (PyTorch >= 1.6) or a pickle
+// (protocol 2, the legacy format of the original's .pth.tar files).
+bool looks_like_torch_save(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char magic[4] = {};
+  in.read(magic, sizeof magic);
+  if (in.gcount() < 2) return false;
+  return (in.gcount() == 4 && std::string(magic, 4) == std::string("PK\x03\x04", 4)) ||
+         (magic[0] == '\x80' && magic[1] == '\x02');
+}
+
+}  // namespace
+
 Checkpoint read_checkpoint(const std::string& path) {
+  if (looks_like_torch_save(path))
+    fail("read_checkpoint", path,
+         "this is a PyTorch checkpoint (torch.save, e.g. the original's model_best.pth.tar), not a safetensors file; "
+         "convert it first: python3 tools/convert_checkpoint.py " + path + " model_best.safetensors");
   fw::SafetensorsFile file = fw::load_safetensors(path);  // its errors name the file
   const auto& metadata = file.metadata;
   const auto opt = metadata.find("opt");
@@ -92,6 +115,7 @@ Checkpoint read_checkpoint(const std::string& path) {
   }
   const TrainingState defaults;
   out.state.epoch = read_number(path, metadata, "epoch", defaults.epoch);
+  out.state.best_epoch = read_number(path, metadata, "best_epoch", defaults.best_epoch);
   out.state.iteration = read_number(path, metadata, "iteration", defaults.iteration);
   out.state.best_rsum = read_number(path, metadata, "best_rsum", defaults.best_rsum);
   if (const auto rng = metadata.find("rng_state"); rng != metadata.end()) out.state.rng_state = rng->second;
@@ -103,6 +127,17 @@ void restore_model(const Checkpoint& checkpoint, ScanModel& model) {
   std::map<std::string, fw::Tensor> tensors;
   for (const auto& [name, tensor] : checkpoint.tensors)
     if (!is_optimizer_tensor(name)) tensors.emplace(name, tensor);
+  // A model with NaN or infinite weights scores nothing; say which tensor, not "sims contains NaN" later.
+  for (const auto& [name, tensor] : tensors) {
+    if (tensor.dtype() == fw::DType::Int64) continue;
+    const std::vector<double> values = tensor.to(fw::DType::Float64).contiguous().to_vector<double>();
+    const auto bad = std::find_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); });
+    if (bad != values.end())
+      fail("restore_model", checkpoint.path,
+           "tensor '" + name + "' holds " + (std::isnan(*bad) ? "NaN" : "an infinite value") + " at element " +
+               std::to_string(bad - values.begin()) + " of " + std::to_string(values.size()) +
+               ": the checkpoint was saved from a diverged run and cannot be used");
+  }
   try {
     fw::load_state_dict(model, tensors);
   } catch (const fw::Error& e) {

@@ -7,8 +7,8 @@
 //     ("optimizer.<param name>.exp_avg", ".exp_avg_sq", ".step");
 //   - __metadata__ (all values strings): "format" = "scan-checkpoint-1", "opt" = the JSON of
 //     ScanOptions::to_json(), "epoch", "iteration", "best_rsum" (decimal text; best_rsum with
-//     17 significant digits, so it reads back exactly), "rng_state".
-// The original stores no optimizer state (scan-reference §4.4); restoring it is optional here.
+//     17 significant digits, so it reads back exactly), "best_epoch", "rng_state".
+// The original stores no optimizer state (train.py's save_checkpoint); restoring it is optional here.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -24,6 +24,7 @@ struct TrainingState {
   int epoch = -1;         // the 0-based index of the last finished epoch (-1: none)
   int64_t iteration = 0;  // Eiters of the original
   double best_rsum = 0;
+  int best_epoch = -1;    // the epoch whose weights model_best holds (-1: none, or not recorded)
   std::string rng_state;  // fw::Generator::state() of the data order, or empty
 };
 
@@ -47,6 +48,7 @@ Checkpoint read_checkpoint(const std::string& path);
 
 // Copies the model tensors (every name not starting with "optimizer.") into `model`; every
 // name, shape and dtype is checked first and all differences are reported at once, with the file.
+// A tensor holding a NaN or an infinity is an error naming the file and the tensor.
 void restore_model(const Checkpoint& checkpoint, ScanModel& model);
 
 // Replaces the optimizer's state with the "optimizer." tensors (none: a fresh state), checked

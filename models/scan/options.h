@@ -1,6 +1,6 @@
 #pragma once
 // Every option of the original train.py under its original flag name and default
-// (scan-reference §4.1), plus --seed, --threads and --device. The JSON form (to_json/from_json)
+// (the original train.py), plus --seed, --threads and --device. The JSON form (to_json/from_json)
 // uses the flag names as keys; it is what checkpoints store under the metadata key "opt".
 #include <cstdint>
 #include <string>

@@ -165,7 +165,7 @@ TEST_CASE("convert_checkpoint.py: our checkpoint becomes a .pth.tar the PyTorch 
   const std::vector<int64_t> lengths = {4, 3};
   model.loss(model.scores(model.encode_images(images), model.encode_captions(ids, lengths), lengths)).backward();
   adam.step();
-  const scan::TrainingState state{4, 777, 301.75, "generator state text"};
+  const scan::TrainingState state{4, 777, 301.75, 3, "generator state text"};
   const std::string ours = dir.file("ours.safetensors");
   scan::save_checkpoint(ours, model, &adam, state);
 
@@ -197,6 +197,7 @@ TEST_CASE("convert_checkpoint.py: our checkpoint becomes a .pth.tar the PyTorch 
   CHECK(again.state.iteration == state.iteration);
   CHECK(again.state.best_rsum == state.best_rsum);
   CHECK(again.state.rng_state == state.rng_state);
+  CHECK(again.state.best_epoch == state.best_epoch);
   CHECK(again.tensors.size() == params.size());
   for (const auto& [name, tensor] : params) {
     INFO(name);

@@ -22,7 +22,7 @@ scan_test::CommandResult run_train(const std::string& arguments, const std::stri
   return scan_test::run_command("cd '" + folder + "' && " + std::string(SCAN_BINARY_DIR) + "/scan train " + arguments);
 }
 
-// Every flag of the original train.py (scan-reference §4.1).
+// Every flag of the original train.py (the original train.py).
 const std::vector<std::string> kOriginalFlags = {
     "data_path",   "data_name",  "vocab_path",    "margin",        "num_epochs",     "batch_size",
     "word_dim",    "embed_size", "grad_clip",     "num_layers",    "learning_rate",  "lr_update",

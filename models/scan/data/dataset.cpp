@@ -26,8 +26,14 @@ NpyArray open_split(const std::string& folder, const std::string& split) {
   const std::string ims = split_file(folder, split, "_ims.npy");
   const std::string caps = split_file(folder, split, "_caps.txt");
   std::string missing;
-  for (const std::string& file : {ims, caps})
-    if (!std::filesystem::is_regular_file(file)) missing += (missing.empty() ? "'" : ", '") + file + "'";
+  for (const std::string& file : {ims, caps}) {
+    std::error_code error;
+    const auto status = std::filesystem::status(file, error);
+    fw::check(!std::filesystem::exists(status) || std::filesystem::is_regular_file(status), kOp, "split '", split,
+              "': '", file, "' is ", std::filesystem::is_directory(status) ? "a directory" : "not a regular file",
+              ", expected a file");
+    if (!std::filesystem::is_regular_file(status)) missing += (missing.empty() ? "'" : ", '") + file + "'";
+  }
   fw::check(missing.empty(), kOp, "split '", split, "': missing ", missing,
             std::filesystem::is_directory(folder) ? "" : " (the folder '" + folder + "' does not exist)",
             "; expected <data_path>/<data_name>/", split, "_ims.npy and ", split, "_caps.txt");
@@ -61,6 +67,10 @@ PrecompDataset::PrecompDataset(const std::string& data_path, const std::string& 
   fw::parallel_for(items, 256, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) encoded[i] = vocab.encode_caption(captions[i]);
   });
+  for (int64_t i = 0; i < items; ++i)
+    fw::check(static_cast<int64_t>(encoded[i].size()) <= kMaxCaptionTokens, kOp, "'", captions_path_, "' line ", i + 1,
+              ": a caption of ", encoded[i].size(), " tokens (with <start> and <end>); at most ", kMaxCaptionTokens,
+              " are accepted (real captions have fewer than 100)");
   offsets_.reserve(static_cast<std::size_t>(items) + 1);
   offsets_.push_back(0);
   for (const auto& ids : encoded) {

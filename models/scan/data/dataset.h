@@ -24,6 +24,10 @@ namespace scan {
 class PrecompDataset : public CaptionImageSource {
  public:
   static constexpr int64_t kDevCaptions = 5000;
+  // The longest caption accepted, in tokens with <start> and <end>. The longest of the real
+  // Flickr30K and COCO captions has 77; a batch pads every caption to its longest, so one
+  // runaway line (a file that is not captions) would otherwise take gigabytes.
+  static constexpr int64_t kMaxCaptionTokens = 1000;
 
   // `expected_img_dim` > 0 is checked against the feature size of the .npy (--img_dim).
   PrecompDataset(const std::string& data_path, const std::string& data_name, const std::string& split,

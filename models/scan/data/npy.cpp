@@ -88,25 +88,33 @@ NpyArray::NpyArray(const std::string& path) : path_(path) {
     map_ = nullptr;
     throw;
   }
+  guard_ = MappedFileGuard(map_, map_size_, path_);
 }
 
 NpyArray::~NpyArray() {
+  guard_ = MappedFileGuard();  // unregistered before the pages go
   if (map_) ::munmap(map_, map_size_);
 }
 
 NpyArray::NpyArray(NpyArray&& other) noexcept
-    : path_(std::move(other.path_)), header_(std::move(other.header_)), map_(other.map_), map_size_(other.map_size_) {
+    : path_(std::move(other.path_)),
+      header_(std::move(other.header_)),
+      map_(other.map_),
+      map_size_(other.map_size_),
+      guard_(std::move(other.guard_)) {
   other.map_ = nullptr;
   other.map_size_ = 0;
 }
 
 NpyArray& NpyArray::operator=(NpyArray&& other) noexcept {
   if (this != &other) {
+    guard_ = MappedFileGuard();
     if (map_) ::munmap(map_, map_size_);
     path_ = std::move(other.path_);
     header_ = std::move(other.header_);
     map_ = other.map_;
     map_size_ = other.map_size_;
+    guard_ = std::move(other.guard_);
     other.map_ = nullptr;
     other.map_size_ = 0;
   }

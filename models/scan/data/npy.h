@@ -11,6 +11,7 @@
 #include <string>
 
 #include "framework/core/tensor.h"
+#include "models/scan/data/mapped_file_guard.h"
 #include "models/scan/data/npy_header.h"
 
 namespace scan {
@@ -53,6 +54,7 @@ class NpyArray {
   NpyHeader header_;
   void* map_ = nullptr;
   std::size_t map_size_ = 0;
+  MappedFileGuard guard_;  // a SIGBUS in the mapping (the file shrank) becomes a message naming it
 };
 
 // Writes a float32 or float64 tensor (any layout) as a C-order .npy file, atomically.

@@ -1,6 +1,6 @@
 #pragma once
 // Evaluating a SCAN model on a split (the original evaluation.py encode_data, shard_xattn_* and
-// evalrank; scan-reference §5):
+// evalrank):
 //   1. encode_split: every caption and one image per 5 captions, in file order, without autograd;
 //   2. compute_sims: the score of every kept image against every caption, in shards;
 //   3. the protocols of protocols.h on the score matrix.

@@ -1,5 +1,5 @@
 #pragma once
-// SCAN's image encoder for precomputed region features (scan-reference §2.2):
+// SCAN's image encoder for precomputed region features (the original model.py):
 //   basic       (EncoderImagePrecomp)           FC = Linear(img_dim → embed_size), Xavier init
 //               (weight ~ U(±√6/√(in+out)), bias 0)
 //   weight_norm (EncoderImageWeightNormPrecomp) FC = weight_norm(Linear(img_dim → embed_size), dim=None),

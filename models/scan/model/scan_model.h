@@ -1,7 +1,7 @@
 #pragma once
 // The SCAN model (Lee et al., ECCV 2018): an image encoder over region features, a text
 // encoder over words, the stacked cross attention score of every (image, caption) pair and the
-// hinge-based triplet ranking loss (scan-reference §2–3).
+// hinge-based triplet ranking loss (the original model.py).
 //
 // Submodules "img_enc" then "txt_enc", so the parameter names are those of the original's
 // state dicts: img_enc.fc.weight, img_enc.fc.bias (basic) or img_enc.fc.bias,

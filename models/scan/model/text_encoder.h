@@ -1,5 +1,5 @@
 #pragma once
-// SCAN's text encoder (EncoderText, scan-reference §2.3): word embeddings → GRU over each
+// SCAN's text encoder (EncoderText of the original model.py): word embeddings → GRU over each
 // caption's own length (packed-sequence semantics) → for a bidirectional GRU the AVERAGE of the
 // two directions, h_t = (h_t^fwd + h_t^bwd) / 2, so the output stays embed_size wide → l2norm
 // of every position over the features unless no_txtnorm. Positions at or past a caption's

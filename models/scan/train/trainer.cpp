@@ -1,7 +1,13 @@
 #include "models/scan/train/trainer.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -9,13 +15,14 @@
 
 #include "framework/core/error.h"
 #include "framework/core/parallel.h"
-#include "framework/optim/clip_grad.h"
+#include "framework/io/atomic_file.h"
 #include "framework/optim/lr_schedule.h"
 #include "models/scan/checkpoint.h"
 #include "models/scan/data/batch.h"
 #include "models/scan/eval/evaluator.h"
 #include "models/scan/eval/report.h"
 #include "models/scan/train/data_checks.h"
+#include "models/scan/train/train_step.h"
 
 namespace scan {
 
@@ -25,25 +32,45 @@ constexpr const char* kOp = "scan train";
 
 using Clock = std::chrono::steady_clock;
 
+// The first items of a batch, for messages.
+std::string items_text(const std::vector<int64_t>& items) {
+  std::string text;
+  for (size_t i = 0; i < items.size() && i < 16; ++i) text += (i ? ", " : "") + std::to_string(items[i]);
+  return items.size() > 16 ? text + ", ... (" + std::to_string(items.size()) + " in all)" : text;
+}
+
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Options that shape the model or the loss: resuming with a different value is allowed (as in the
-// original, the command line wins) but worth a warning.
-constexpr const char* kModelOptions[] = {"embed_size", "word_dim", "img_dim", "num_layers", "bi_gru",
-                                         "precomp_enc_type", "no_imgnorm", "no_txtnorm", "raw_feature_norm",
-                                         "agg_func", "cross_attn", "lambda_lse", "lambda_softmax", "margin",
-                                         "max_violation", "vocab_size"};
-
-std::string changed_model_options(const ScanOptions& now, const ScanOptions& then) {
+// Every option that differs from the checkpoint's, but --resume itself and --num_epochs (raising
+// it is how a finished run is extended): resuming with other
+// values is allowed (as in the original, the command line wins) but worth a warning, since the
+// continuation is then not the run the checkpoint came from.
+std::string changed_options(const ScanOptions& now, const ScanOptions& then) {
   const nlohmann::json a = now.to_json(), b = then.to_json();
   std::string changed;
-  for (const char* key : kModelOptions)
-    if (a.contains(key) && b.contains(key) && a[key] != b[key])
-      changed += std::string(changed.empty() ? "" : ", ") + "--" + key + " " + a[key].dump() + " (checkpoint: " +
+  for (const auto& [key, value] : a.items())
+    if (key != "resume" && key != "num_epochs" && b.contains(key) && b[key] != value)
+      changed += std::string(changed.empty() ? "" : ", ") + "--" + key + " " + value.dump() + " (checkpoint: " +
                  b[key].dump() + ")";
   return changed;
+}
+
+// Fails now, not after an epoch, if checkpoints cannot be written into `folder`.
+void check_writable(const std::string& folder) {
+  const std::filesystem::path probe = std::filesystem::path(folder) / (".write_test." + std::to_string(::getpid()));
+  std::ofstream out(probe);
+  const bool ok = out.good() && (out << "x").good();
+  out.close();
+  std::error_code ignored;
+  std::filesystem::remove(probe, ignored);
+  fw::check(ok, kOp, "cannot write into the checkpoint folder '", folder, "' (--model_name): ", std::strerror(errno));
+}
+
+bool has_optimizer_state(const Checkpoint& checkpoint) {
+  return std::any_of(checkpoint.tensors.begin(), checkpoint.tensors.end(),
+                     [](const auto& entry) { return entry.first.starts_with("optimizer."); });
 }
 
 }  // namespace
@@ -65,6 +92,10 @@ Trainer::Trainer(ScanOptions opt, const CaptionImageSource& train, const Caption
   std::filesystem::create_directories(opt_.model_name, error);
   fw::check(!error, kOp, "cannot create the checkpoint folder '", opt_.model_name, "' (--model_name): ",
             error.message());
+  check_writable(opt_.model_name);
+  for (const std::string& stale : fw::remove_stale_temporaries(opt_.model_name))
+    out_ << "removed '" << stale << "', left by an interrupted save\n";
+  if (!opt_.resume.empty()) repair_model_best();
   log_ = std::make_unique<MetricsLog>(opt_.logger_name, opt_.resume.empty() ? -1 : iteration_);
   progress_ = std::make_unique<Progress>(out_, terminal, opt_.log_step);
 }
@@ -77,18 +108,62 @@ void Trainer::resume_from(const std::string& path) {
   restore_model(checkpoint, *model_);
   restore_optimizer(checkpoint, *optimizer_);
   const TrainingState& state = checkpoint.state;
-  fw::check(!state.rng_state.empty(), kOp, "--resume: '", path,
-            "' holds no random generator state, so the run cannot continue exactly; it is not an epoch checkpoint");
-  gen_.set_state(state.rng_state);
+  std::ostringstream warnings;
+  if (state.rng_state.empty()) {
+    // A converted original checkpoint (or initial weights written by another program): the
+    // original resumes such a file with a fresh optimizer, and so do we. The data order is then
+    // drawn from --seed exactly as a fresh run with that seed draws it (the model was built from
+    // the same generator before its weights were replaced).
+    warnings << "warning: '" << path << "' holds no random generator state"
+             << (has_optimizer_state(checkpoint) ? "" : " and no optimizer state")
+             << " (a converted original checkpoint?): the data order is drawn from --seed " << opt_.seed
+             << ", so the continuation is not exact\n";
+  } else {
+    gen_.set_state(state.rng_state);
+  }
   start_epoch_ = state.epoch + 1;
   iteration_ = state.iteration;
   best_rsum_ = state.best_rsum;
+  best_epoch_ = state.best_epoch;
+  fw::check(start_epoch_ < opt_.num_epochs, kOp, "--resume: '", path, "' ends epoch ", state.epoch,
+            ", so there is nothing left to train with --num_epochs ", opt_.num_epochs, " (epochs 0..",
+            opt_.num_epochs - 1, "); give --num_epochs ", start_epoch_ + 1, " or more to continue");
   std::ostringstream message;
   message << "=> resumed from '" << path << "' (epoch " << state.epoch << ", iteration " << state.iteration
           << ", best rsum " << state.best_rsum << "); continuing at epoch " << start_epoch_ << "\n";
-  if (const std::string changed = changed_model_options(opt_, checkpoint.opt); !changed.empty())
+  if (const std::string changed = changed_options(opt_, checkpoint.opt); !changed.empty())
     message << "warning: options differ from the checkpoint's: " << changed << "\n";
+  message << warnings.str();
   out_ << message.str() << std::flush;
+}
+
+// model_best must hold the best epoch's weights. A run killed between writing checkpoint_<N> and
+// model_best leaves an older model_best; the epoch checkpoint of the best epoch is then copied
+// over it (atomically), so that model_best never disagrees with the best rsum recorded.
+void Trainer::repair_model_best() {
+  if (best_epoch_ < 0) return;  // nothing recorded (a converted or older checkpoint)
+  const std::string best = best_path(), source = checkpoint_path(best_epoch_);
+  int found = -2;
+  if (std::filesystem::is_regular_file(best)) {
+    try {
+      found = read_checkpoint(best).state.epoch;
+    } catch (const fw::Error&) {
+      found = -3;
+    }
+  }
+  if (found == best_epoch_) return;
+  if (!std::filesystem::is_regular_file(source)) {
+    out_ << "warning: '" << best << "' does not hold epoch " << best_epoch_ << " (the best so far, rsum " << best_rsum_
+         << ") and '" << source << "' is gone, so it cannot be restored\n";
+    return;
+  }
+  std::ifstream in(source, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  fw::check(in.good() || in.eof(), kOp, "cannot read '", source, "' to restore '", best, "'");
+  fw::write_file_atomically(best, bytes);
+  out_ << "restored '" << best << "' from '" << source << "' (epoch " << best_epoch_ << ", the best so far: "
+       << (found == -2 ? "it was missing" : found == -3 ? "it was unreadable" : "it held epoch " + std::to_string(found))
+       << ")\n";
 }
 
 std::string Trainer::checkpoint_path(int epoch) const {
@@ -118,11 +193,12 @@ std::vector<EpochResult> Trainer::run() {
     const double rsum = result.dev.rsum();
     result.is_best = rsum > best_rsum_;
     best_rsum_ = std::max(rsum, best_rsum_);
+    if (result.is_best) best_epoch_ = epoch;
 
     // The generator state is taken after everything random of this epoch, so a resumed run
     // draws the next epoch's order exactly as the uninterrupted one.
     const TrainingState state{.epoch = epoch, .iteration = iteration_, .best_rsum = best_rsum_,
-                              .rng_state = gen_.state()};
+                              .best_epoch = best_epoch_, .rng_state = gen_.state()};
     result.checkpoint = checkpoint_path(epoch);
     save_checkpoint(result.checkpoint, *model_, optimizer_.get(), state);
     if (result.is_best) save_checkpoint(best_path(), *model_, optimizer_.get(), state);
@@ -137,15 +213,20 @@ std::vector<EpochResult> Trainer::run() {
   return results;
 }
 
+std::string Trainer::last_good_checkpoint(int epoch) const {
+  if (epoch == start_epoch_ && opt_.resume.empty() && epoch == 0)
+    return "No checkpoint was written yet (lower --learning_rate or --grad_clip, then start again)";
+  const std::string last = epoch > start_epoch_ || opt_.resume.empty() ? checkpoint_path(epoch - 1) : opt_.resume;
+  return "Nothing was saved from this epoch; the last good checkpoint is '" + last + "' (continue with --resume " + last +
+         ", e.g. with a lower --learning_rate)";
+}
+
 double Trainer::train_epoch(int epoch) {
   const double lr = fw::optim::step_decay_lr(opt_.learning_rate, epoch, opt_.lr_update);
   optimizer_->set_lr(lr);
   model_->train();
   Batcher batches(train_, opt_.batch_size);
   batches.shuffle(gen_);
-  const std::vector<fw::Tensor> params = model_->parameters();
-  // grad_clip <= 0 disables clipping; the norm is still measured for the log.
-  const double max_norm = opt_.grad_clip > 0 ? opt_.grad_clip : std::numeric_limits<double>::infinity();
 
   StepReport report;
   report.epoch = epoch;
@@ -157,16 +238,16 @@ double Trainer::train_epoch(int epoch) {
     const Clock::time_point start = Clock::now();
     ++iteration_;
     const Batch batch = batches.batch(b);
-    const fw::Tensor img_emb = model_->encode_images(batch.images);
-    const fw::Tensor cap_emb = model_->encode_captions(batch.captions, batch.lengths);
-    optimizer_->zero_grad();
-    const fw::Tensor loss = model_->loss(model_->scores(img_emb, cap_emb, batch.lengths));
-    const double loss_value = loss.item();
-    fw::check(std::isfinite(loss_value), kOp, "the loss is ", loss_value, " at epoch ", epoch, ", iteration ",
-              iteration_, " (learning rate ", lr, "); training cannot continue");
-    loss.backward();
-    const double grad_norm = fw::optim::clip_grad_norm(params, max_norm);
-    optimizer_->step();
+    StepResult step;
+    try {
+      step = train_step(*model_, *optimizer_, batch, opt_.grad_clip,
+                        "epoch " + std::to_string(epoch) + ", iteration " + std::to_string(iteration_) +
+                            " (learning rate " + std::to_string(lr) + ")");
+    } catch (const NonFiniteStep& e) {
+      throw fw::Error(std::string(e.what()) + "; the batch's dataset items: " + items_text(batch.items) + ". " +
+                      last_good_checkpoint(epoch));
+    }
+    const double loss_value = step.loss, grad_norm = step.grad_norm;
 
     const double seconds = seconds_since(start);
     loss_sum += loss_value;

@@ -1,5 +1,5 @@
 #pragma once
-// SCAN training (the original train.py main/train/validate; scan-reference §4):
+// SCAN training (the original train.py main/train/validate):
 //   - Adam over every parameter, lr = learning_rate * 0.1^floor(epoch / lr_update), set at the
 //     start of each epoch;
 //   - each epoch visits the training captions in a fresh seeded random order, in batches of
@@ -70,6 +70,8 @@ class Trainer {
 
  private:
   void resume_from(const std::string& path);
+  void repair_model_best();
+  std::string last_good_checkpoint(int epoch) const;  // for the message of a non-finite step
   double train_epoch(int epoch);  // returns the mean loss
   RetrievalMetrics validate_dev(int epoch, const std::string& when);
   void print(const std::string& text);
@@ -86,6 +88,7 @@ class Trainer {
   int start_epoch_ = 0;
   int64_t iteration_ = 0;
   double best_rsum_ = 0;
+  int best_epoch_ = -1;
 };
 
 }  // namespace scan

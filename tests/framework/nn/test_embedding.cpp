@@ -10,7 +10,7 @@ TEST_CASE("Embedding module: lookup, name, SCAN's uniform init") {
   Generator gen(3);
   nn::Embedding table(8481, 300, gen);
   CHECK(table.named_parameters().at(0).first == "weight");
-  CHECK(table.parameter_count() == 2544300);  // F30K vocabulary (scan-reference §2.8)
+  CHECK(table.parameter_count() == 2544300);  // F30K vocabulary
   double largest = 0;
   for (float v : table.weight.to_vector<float>()) largest = std::max(largest, double(std::abs(v)));
   CHECK(largest <= 0.1);

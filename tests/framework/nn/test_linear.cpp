@@ -24,7 +24,7 @@ TEST_CASE("Linear module: parameter names, shapes and the two inits") {
   CHECK(params[0].first == "weight");
   CHECK(params[0].second.shape() == Shape{1024, 2048});
   CHECK(params[1].first == "bias");
-  CHECK(xavier.parameter_count() == 2098176);  // SCAN's image FC (scan-reference §2.8)
+  CHECK(xavier.parameter_count() == 2098176);  // SCAN's image FC
   // SCAN's Xavier bound sqrt(6 / 3072) ≈ 0.0441942; bias zero.
   const std::vector<float> w = xavier.weight.to_vector<float>();
   const double bound = std::sqrt(6.0 / 3072.0);

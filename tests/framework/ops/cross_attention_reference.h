@@ -1,6 +1,6 @@
 #pragma once
 // A literal transcription of SCAN's per-caption loop (model.py: func_attention, xattn_score_t2i,
-// xattn_score_i2t; shared docs, scan-reference §2.4–2.7) with framework autograd ops, to check the
+// xattn_score_i2t; the original model.py) with framework autograd ops, to check the
 // fused cross_attention_scores against. Every caption is sliced to its true length (narrow), so
 // padded words never take part, and autograd gives the reference gradients.
 #include <cstdint>

@@ -43,7 +43,7 @@ TEST_CASE("checkpoint: save, read and restore the model and the Adam state after
   const ScanModel model(tiny_options(), gen);
   optim::Adam adam(model.named_parameters(), {.lr = 0.01});
   train_step(model, adam, gen);
-  const scan::TrainingState state{3, 1234567890123, 123.45678901234567, "rng state text"};
+  const scan::TrainingState state{3, 1234567890123, 123.45678901234567, 2, "rng state text"};
   // The parent directory is created as needed.
   const std::string path = dir.file("runs/checkpoint_3.safetensors");
   scan::save_checkpoint(path, model, &adam, state);
@@ -54,6 +54,7 @@ TEST_CASE("checkpoint: save, read and restore the model and the Adam state after
   CHECK(ckpt.state.epoch == 3);
   CHECK(ckpt.state.iteration == 1234567890123);
   CHECK(ckpt.state.best_rsum == 123.45678901234567);  // exact
+  CHECK(ckpt.state.best_epoch == 2);
   CHECK(ckpt.state.rng_state == "rng state text");
   // Every parameter under its own name, plus three Adam tensors per parameter.
   const size_t n_params = model.named_parameters().size();
@@ -89,9 +90,10 @@ TEST_CASE("checkpoint: the metadata, all strings, as documented") {
   ScanOptions o = tiny_options();
   o.precomp_enc_type = "weight_norm";
   const ScanModel model(o, gen);
-  scan::save_checkpoint(dir.file("c.safetensors"), model, nullptr, {0, 29, 0.5, ""});
+  scan::save_checkpoint(dir.file("c.safetensors"), model, nullptr, {0, 29, 0.5, 0, ""});
   const SafetensorsFile file = load_safetensors(dir.file("c.safetensors"));
-  CHECK(file.metadata.size() == 6);
+  CHECK(file.metadata.size() == 7);
+  CHECK(file.metadata.at("best_epoch") == "0");
   CHECK(file.metadata.at("format") == "scan-checkpoint-1");
   CHECK(file.metadata.at("epoch") == "0");
   CHECK(file.metadata.at("iteration") == "29");
@@ -119,6 +121,19 @@ TEST_CASE("checkpoint: errors name the file and the problem") {
   const ScanModel model(tiny_options(), gen);
   const std::string missing = dir.file("missing.safetensors");
   CHECK_THROWS_WITH_AS(scan::read_checkpoint(missing), doctest::Contains(missing.c_str()), Error);
+
+  // A PyTorch file in either torch.save format: named as such, with the conversion command.
+  for (const std::string& start : {std::string("PK\x03\x04rest of a zip", 20), std::string("\x80\x02}q\x00(X", 8)}) {
+    const std::string torch_file = dir.file("model_best.pth.tar");
+    write_bytes(torch_file, start);
+    CHECK_THROWS_WITH_AS(scan::read_checkpoint(torch_file),
+                         doctest::Contains(("read_checkpoint: " + torch_file +
+                                            ": this is a PyTorch checkpoint (torch.save, e.g. the original's "
+                                            "model_best.pth.tar), not a safetensors file; convert it first: "
+                                            "python3 tools/convert_checkpoint.py " + torch_file)
+                                               .c_str()),
+                         Error);
+  }
 
   const std::string plain = dir.file("plain.safetensors");
   save_safetensors(plain, {{"w", Tensor::zeros({2})}});
@@ -156,6 +171,7 @@ TEST_CASE("checkpoint: errors name the file and the problem") {
   CHECK(bare.state.epoch == -1);
   CHECK(bare.state.iteration == 0);
   CHECK(bare.state.best_rsum == 0);
+  CHECK(bare.state.best_epoch == -1);
 
   // A model of another size: the mismatch is reported by parameter name, with the file.
   ScanOptions wider = tiny_options();

@@ -11,6 +11,7 @@ using fw::Error;
 using fw::Tensor;
 using scan_test::TempDir;
 using scan_test::toy_vocab;
+namespace fs = std::filesystem;
 
 TEST_CASE("dataset: five captions per image row give im_div 5") {
   TempDir root;
@@ -98,6 +99,33 @@ TEST_CASE("dataset: problems are reported when the dataset is opened, naming fil
   scan_test::write_split(root.str(), "toy_precomp", "train", Tensor::zeros({2, 1, 1}), {"a dog", " ", "x", "y"});
   CHECK_THROWS_WITH_AS(PrecompDataset(root.str(), "toy_precomp", "train", toy_vocab()),
                        doctest::Contains("train_caps.txt' line 2: empty caption"), Error);
+}
+
+TEST_CASE("dataset: a runaway caption is rejected with its file and line, before any batch pads to it") {
+  TempDir root;
+  std::vector<std::string> captions = scan_test::toy_captions(10);
+  std::string words;
+  for (int i = 0; i < 998; ++i) words += "dog ";
+  captions[3] = words;  // 998 words + <start> + <end> = 1,000 tokens: still accepted
+  scan_test::write_split(root.str(), "toy_precomp", "train", scan_test::numbered_features(2, 1, 2), captions);
+  CHECK(PrecompDataset(root.str(), "toy_precomp", "train", toy_vocab()).caption_length(3) == 1000);
+  captions[6] = words + "dog";
+  scan_test::write_split(root.str(), "toy_precomp", "train", scan_test::numbered_features(2, 1, 2), captions);
+  CHECK_THROWS_WITH_AS(PrecompDataset(root.str(), "toy_precomp", "train", toy_vocab()),
+                       doctest::Contains("train_caps.txt' line 7: a caption of 1001 tokens (with <start> and <end>); "
+                                         "at most 1000 are accepted"),
+                       Error);
+}
+
+TEST_CASE("dataset: a directory in place of a data file is named as such, not as missing") {
+  TempDir root;
+  scan_test::write_split(root.str(), "toy_precomp", "train", scan_test::numbered_features(2, 1, 2),
+                         scan_test::toy_captions(10));
+  const std::string caps = root.file("toy_precomp/train_caps.txt");
+  fs::remove(caps);
+  fs::create_directory(caps);
+  CHECK_THROWS_WITH_AS(PrecompDataset(root.str(), "toy_precomp", "train", toy_vocab()),
+                       doctest::Contains(("'" + caps + "' is a directory, expected a file").c_str()), Error);
 }
 
 TEST_CASE("dataset: check_features_finite names the first bad image row") {

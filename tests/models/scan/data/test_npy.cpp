@@ -1,4 +1,7 @@
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstring>
@@ -270,4 +273,30 @@ for major in (1, 2, 3):
       for (int i = 0; i < 60; ++i) CHECK(got[i] == (i - 7.0) / 8.0);
     }
   }
+}
+
+TEST_CASE("npy: a feature file truncated while mapped ends the process with a message naming it, not a bare SIGBUS") {
+  scan_test::TempDir dir;
+  const std::string path = dir.file("train_ims.npy");
+  save_npy(path, fw::Tensor::ones({64, 32, 32}));  // 256 KB of data: many pages
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    // The child maps the file, the file shrinks under it, the child reads a vanished page.
+    const int err_file = ::open((path + ".err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(err_file, STDERR_FILENO);
+    const NpyArray array(path);
+    if (::truncate(path.c_str(), 4096) != 0) ::_exit(3);
+    volatile float sum = 0;
+    for (int64_t row = 0; row < array.rows(); ++row) sum = sum + array.row<float>(row)[0];
+    ::_exit(2);  // not reached: the read must fault
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 1);
+  const std::string message = scan_test::read_bytes(path + ".err");
+  CHECK(message == "error: '" + path +
+                       "' became shorter while it was being read (truncated or rewritten by another program?); "
+                       "stopped. Restore the file, then resume from the last checkpoint.\n");
 }

@@ -72,7 +72,7 @@ TEST_CASE("ScanModel: parameter names, shapes and count of the README configurat
     CHECK(params[i].second.dtype() == DType::Float32);
     CHECK(params[i].second.requires_grad());
   }
-  // scan-reference §2.8: FC 2,098,176 + GRU 8,146,944 + embedding 8481 · 300 = 2,544,300.
+  // FC 2,098,176 + GRU 8,146,944 + embedding 8481 · 300 = 2,544,300.
   CHECK(model.image_encoder().parameter_count() == 2098176);
   CHECK(model.text_encoder().rnn().parameter_count() == 8146944);
   CHECK(model.parameter_count() == 2098176 + 8146944 + 8481 * 300);

@@ -21,15 +21,6 @@ namespace fs = std::filesystem;
 using scan_test::TempDir;
 using scan_test::ThreadCountGuard;
 
-struct TinyData {
-  scan::SyntheticSplit train = scan::make_synthetic_split(scan_test::tiny_synthetic_config(), "train");
-  scan::SyntheticSplit dev = scan::make_synthetic_split(scan_test::tiny_synthetic_config(), "dev");
-};
-
-const TinyData& tiny_data() {
-  static const TinyData data;
-  return data;
-}
 
 // A larger training split for the learning test: 200 images (1,000 captions).
 const scan::SyntheticSplit& learning_train_split() {
@@ -41,14 +32,8 @@ const scan::SyntheticSplit& learning_train_split() {
   return split;
 }
 
-std::vector<scan::EpochResult> train(const scan::ScanOptions& opt, std::string* output = nullptr,
-                                     const scan::CaptionImageSource& train_split = tiny_data().train) {
-  std::ostringstream out;
-  scan::Trainer trainer(opt, train_split, tiny_data().dev, out);
-  std::vector<scan::EpochResult> results = trainer.run();
-  if (output) *output = out.str();
-  return results;
-}
+using scan_test::tiny_data;
+using scan_test::train;
 
 std::vector<nlohmann::json> records_of_type(const std::string& path, const std::string& type) {
   std::vector<nlohmann::json> out;
@@ -298,22 +283,37 @@ TEST_CASE("Trainer reports a checkpoint that cannot be resumed") {
                        doctest::Contains("--resume: no checkpoint file"), fw::Error);
 }
 
-TEST_CASE("Trainer resume: a changed loss option is warned about, a changed model size is refused") {
+TEST_CASE("Trainer resume: every changed option is warned about, a changed model size is refused") {
   ThreadCountGuard threads;
   TempDir dir;
   scan::ScanOptions opt = scan_test::tiny_options(dir.str());
   opt.num_epochs = 1;
   train(opt);
   scan::ScanOptions resumed = opt;
-  resumed.num_epochs = 1;  // nothing left to train: only the restore runs
+  resumed.num_epochs = 2;  // extending the run is not worth a warning
   resumed.resume = opt.model_name + "/checkpoint_0.safetensors";
 
   SUBCASE("margin") {
     resumed.margin = 0.5;
     std::string output;
-    CHECK(train(resumed, &output).empty());
-    CHECK(output.find("warning: options differ from the checkpoint's: --margin 0.5 (checkpoint: 0.2)") !=
+    CHECK(train(resumed, &output).size() == 1);
+    CHECK(output.find("warning: options differ from the checkpoint's: --margin 0.5 (checkpoint: 0.2)\n") !=
           std::string::npos);
+  }
+  SUBCASE("training options: learning rate and batch size") {
+    resumed.learning_rate = 0.001;
+    resumed.batch_size = 25;
+    std::string output;
+    CHECK(train(resumed, &output).size() == 1);
+    CHECK(output.find("warning: options differ from the checkpoint's: --batch_size 25 (checkpoint: 50), "
+                      "--learning_rate 0.001 (checkpoint: 0.005)\n") != std::string::npos);
+  }
+  SUBCASE("nothing left to train is an error, not a silent success") {
+    resumed.num_epochs = 1;
+    CHECK_THROWS_WITH_AS(train(resumed),
+                         doctest::Contains("checkpoint_0.safetensors' ends epoch 0, so there is nothing left to train "
+                                           "with --num_epochs 1 (epochs 0..0); give --num_epochs 2 or more"),
+                         fw::Error);
   }
   SUBCASE("embed_size") {
     resumed.embed_size = 48;

@@ -1,11 +1,14 @@
 #pragma once
 // Helpers for the trainer tests: a tiny synthetic dataset, a tiny model configuration that learns
 // it in a few seconds, and a guard that restores the thread count a test changes.
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "framework/core/parallel.h"
 #include "models/scan/options.h"
 #include "models/scan/synthetic/synthetic_data.h"
+#include "models/scan/train/trainer.h"
 
 namespace scan_test {
 
@@ -54,5 +57,26 @@ class ThreadCountGuard {
  private:
   int threads_;
 };
+
+// The tiny synthetic train and dev splits, made once.
+struct TinyData {
+  scan::SyntheticSplit train = scan::make_synthetic_split(tiny_synthetic_config(), "train");
+  scan::SyntheticSplit dev = scan::make_synthetic_split(tiny_synthetic_config(), "dev");
+};
+
+inline const TinyData& tiny_data() {
+  static const TinyData data;
+  return data;
+}
+
+// Trains `opt` on the tiny splits (or another train split); the trainer's output goes to *output.
+inline std::vector<scan::EpochResult> train(const scan::ScanOptions& opt, std::string* output = nullptr,
+                                            const scan::CaptionImageSource& train_split = tiny_data().train) {
+  std::ostringstream out;
+  scan::Trainer trainer(opt, train_split, tiny_data().dev, out);
+  std::vector<scan::EpochResult> results = trainer.run();
+  if (output) *output = out.str();
+  return results;
+}
 
 }  // namespace scan_test
