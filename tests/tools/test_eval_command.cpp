@@ -214,3 +214,41 @@ TEST_CASE("scan eval --help documents every option") {
     CHECK(run.output.find(option) != std::string::npos);
   }
 }
+
+TEST_CASE("evaluate_checkpoint fold5 scores only the folds' blocks, and with_full reports both protocols from one scoring") {
+  TempDir root;
+  write_tiny_dataset(root, "tiny_precomp", 20, 13);
+  const std::string model = save_tiny_checkpoint(root, "run/model.safetensors",
+                                                 tiny_options(root, "tiny_precomp", "t2i"), 23);
+  scan::EvalRequest request;
+  request.checkpoint = model;
+  request.data_path = root.file("data");
+  request.folds = scan::FoldOptions{.folds = 5, .images_per_fold = 4};
+  const scan::EvalOutcome full = scan::evaluate_checkpoint(request);
+  REQUIRE(full.sims.shape() == fw::Shape{20, 100});
+
+  request.fold5 = true;
+  const scan::EvalOutcome blocks = scan::evaluate_checkpoint(request);
+  CHECK_FALSE(blocks.sims.defined());  // the off-diagonal blocks were never scored
+  REQUIRE(blocks.fold_sims.size() == 5);
+  for (int64_t f = 0; f < 5; ++f) {
+    CAPTURE(f);
+    const fw::Tensor diagonal = full.sims.narrow(0, 4 * f, 4).narrow(1, 20 * f, 20).contiguous();
+    CHECK(max_abs_diff(blocks.fold_sims[f], diagonal) <= 1e-6);
+  }
+  CHECK(blocks.evaluation.protocol == scan::Protocol::Fold5);
+  CHECK(blocks.evaluation.metrics.rsum() ==
+        doctest::Approx(scan::evaluate_fold5(full.sims, request.folds).metrics.rsum()).epsilon(1e-9));
+  CHECK_FALSE(blocks.full_evaluation.has_value());
+
+  request.with_full = true;
+  const scan::EvalOutcome both = scan::evaluate_checkpoint(request);
+  REQUIRE(both.full_evaluation.has_value());
+  CHECK(both.evaluation.metrics.rsum() == doctest::Approx(blocks.evaluation.metrics.rsum()).epsilon(1e-9));
+  CHECK(both.full_evaluation->metrics.rsum() == doctest::Approx(full.evaluation.metrics.rsum()).epsilon(1e-12));
+  CHECK(max_abs_diff(both.sims, full.sims) == 0);
+
+  request.fold5 = false;  // with_full alone is a mistake worth saying
+  CHECK_THROWS_WITH_AS(scan::evaluate_checkpoint(request), doctest::Contains("--with_5k: goes with --fold5"),
+                       fw::Error);
+}

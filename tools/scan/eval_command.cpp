@@ -12,6 +12,7 @@
 #include "framework/core/error.h"
 #include "framework/core/parallel.h"
 #include "framework/io/atomic_file.h"
+#include "framework/ops/indexing.h"
 #include "models/scan/data/npy.h"
 #include "models/scan/eval/evaluator.h"
 #include "models/scan/eval/report.h"
@@ -51,11 +52,13 @@ int run_eval_command(int argc, char** argv) {
       ("vocab_path", "folder of <data_name>_vocab.json (default: the checkpoint's)", cxxopts::value<std::string>())
       ("split", "split to evaluate: test, testall (COCO 5K) or dev",
        cxxopts::value<std::string>()->default_value("test"))
-      ("fold5", "COCO 1K protocol: the mean over 5 folds of 1,000 images (needs --split testall)")
+      ("fold5", "COCO 1K protocol: the mean over 5 folds of 1,000 images (needs --split testall); only the "
+                "folds' own image-caption pairs are scored")
+      ("with_5k", "with --fold5: score all pairs and report the 5K protocol too, from one run")
       ("ensemble", "second checkpoint; the two models' scores are averaged", cxxopts::value<std::string>())
       ("json", "also write the metrics to this JSON file", cxxopts::value<std::string>())
       ("sims", "also write the [images, captions] float32 score matrix to this .npy file (the averaged one "
-               "with --ensemble)", cxxopts::value<std::string>())
+               "with --ensemble; with --fold5 alone the [5, 1000, 5000] fold blocks)", cxxopts::value<std::string>())
       ("batch_size", "captions per encoding batch (default: the checkpoint's)", cxxopts::value<int>())
       ("threads", "CPU threads (0 = all)", cxxopts::value<int>()->default_value("0"))
       ("h,help", "show this help");
@@ -82,18 +85,23 @@ int run_eval_command(int argc, char** argv) {
   request.batch_size = optional_arg<int>(args, "batch_size");
   request.split = args["split"].as<std::string>();
   request.fold5 = args.count("fold5") > 0;
+  request.with_full = args.count("with_5k") > 0;
   request.log = &std::cout;
 
   const scan::EvalOutcome outcome = scan::evaluate_checkpoint(request);
   std::cout << scan::format_report(outcome.evaluation) << std::flush;
+  if (outcome.full_evaluation) std::cout << "\n5K, all pairs:\n" << scan::format_report(*outcome.full_evaluation) << std::flush;
   if (args.count("json")) {
     nlohmann::json report = scan::report_json(outcome.evaluation);
+    if (outcome.full_evaluation) report["full_5k"] = scan::report_json(*outcome.full_evaluation);
     report["model"] = request.checkpoint;
     if (!request.ensemble.empty()) report["ensemble"] = request.ensemble;
     report["split"] = request.split;
     fw::write_file_atomically(args["json"].as<std::string>(), report.dump(2) + "\n");
   }
-  if (args.count("sims")) scan::save_npy(args["sims"].as<std::string>(), outcome.sims);
+  if (args.count("sims"))
+    scan::save_npy(args["sims"].as<std::string>(),
+                   outcome.fold_sims.empty() ? outcome.sims : fw::stack(outcome.fold_sims, 0));
   return 0;
 }
 

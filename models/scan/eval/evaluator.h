@@ -65,14 +65,18 @@ struct EvalRequest {
   std::optional<std::string> data_path, data_name, vocab_path;
   std::optional<int> batch_size;
   std::string split = "test";
-  bool fold5 = false;
+  bool fold5 = false;      // COCO 1K: only the five 1,000 x 5,000 diagonal blocks are scored
+  bool with_full = false;  // with fold5: score the whole matrix and run the full (5K) protocol too
+  FoldOptions folds;       // COCO's 5 x 1,000 unless a test asks for smaller folds
   int64_t shard = 128;
   std::ostream* log = nullptr;  // progress lines ("Images: 1000, Captions: 5000", timings), or none
 };
 
 struct EvalOutcome {
-  Evaluation evaluation;
-  fw::Tensor sims;  // [n_img, n_cap]; the mean of both models' scores with an ensemble
+  Evaluation evaluation;                 // the protocol asked for (fold5 or full)
+  std::optional<Evaluation> full_evaluation;  // with_full: the full protocol on the same scores
+  fw::Tensor sims;                       // [n_img, n_cap] (the mean of both models' with an ensemble), or
+  std::vector<fw::Tensor> fold_sims;     // fold5 alone: the five [1000, 5000] blocks instead
 };
 
 // Loads the checkpoint(s), rebuilds and restores the model(s), opens

@@ -63,7 +63,10 @@ PreparedModel prepare(const std::string& checkpoint, const char* flag, const Eva
   restore_model(saved, *prepared.model);
   prepared.model->eval();
 
-  prepared.data = std::make_unique<PrecompDataset>(opt.data_path, opt.data_name, request.split, vocab, opt.img_dim);
+  prepared.data = std::make_unique<PrecompDataset>(opt.data_path, opt.data_name, request.split, vocab);
+  fw::check(prepared.data->img_dim() == opt.img_dim, "scan eval", "'", prepared.data->images().path(), "' has ",
+            prepared.data->img_dim(), "-dimensional region features but '", checkpoint, "' was trained on img_dim ",
+            opt.img_dim, "; evaluate it on features of the kind it was trained on");
   prepared.data->check_features_finite();
   prepared.split_path = (std::filesystem::path(opt.data_path) / opt.data_name / request.split).string();
   fw::check(prepared.data->size() % kCaptionsPerImage == 0, "--split", "'", prepared.data->captions_path(), "' has ",
@@ -79,26 +82,69 @@ std::string seconds_since(std::chrono::steady_clock::time_point start) {
   return text;
 }
 
-fw::Tensor sims_of(const PreparedModel& prepared, const EvalRequest& request) {
+Embeddings encode(const PreparedModel& prepared, const EvalRequest& request) {
   std::ostream* log = request.log;
   if (log && !request.ensemble.empty()) *log << "Model: " << prepared.checkpoint << "\n";
   const auto start = std::chrono::steady_clock::now();
-  const Embeddings embeddings = encode_split(*prepared.model, *prepared.data, prepared.opt.batch_size);
+  Embeddings embeddings = encode_split(*prepared.model, *prepared.data, prepared.opt.batch_size);
   if (log)
     *log << "Images: " << embeddings.num_images() << ", Captions: " << embeddings.num_captions() << "\n"
          << "encode time: " << seconds_since(start) << std::endl;
-  const auto sims_start = std::chrono::steady_clock::now();
+  return embeddings;
+}
+
+fw::Tensor score(const PreparedModel& prepared, const Embeddings& embeddings, const EvalRequest& request,
+                 const std::string& what) {
+  std::ostream* log = request.log;
+  const auto start = std::chrono::steady_clock::now();
   SimsProgress progress;
   if (log)  // about ten lines however large the split
-    progress = [log, step = int64_t{-1}](int64_t done, int64_t total) mutable {
+    progress = [log, what, step = int64_t{-1}](int64_t done, int64_t total) mutable {
       const int64_t decile = done * 10 / total;
       if (decile == step) return;
       step = decile;
-      *log << "similarity: " << done << " / " << total << " images" << std::endl;
+      *log << "similarity" << what << ": " << done << " / " << total << " images" << std::endl;
     };
   fw::Tensor sims = compute_sims(*prepared.model, embeddings, request.shard, progress);
-  if (log) *log << "calculate similarity time: " << seconds_since(sims_start) << std::endl;
+  if (log) *log << "calculate similarity time" << what << ": " << seconds_since(start) << std::endl;
   return sims;
+}
+
+// The images and captions of one COCO 1K fold.
+Embeddings fold_of(const Embeddings& all, const FoldRows& rows) {
+  Embeddings fold;
+  fold.images = all.images.narrow(0, rows.image_begin, rows.image_count);
+  fold.captions = all.captions.narrow(0, rows.caption_begin, rows.caption_count);
+  fold.lengths.assign(all.lengths.begin() + rows.caption_begin,
+                      all.lengths.begin() + rows.caption_begin + rows.caption_count);
+  return fold;
+}
+
+// Every model's scores, averaged when there are two: the whole matrix, or (fold5 without the
+// full protocol) only the five diagonal blocks the folds use, a fifth of the work.
+void score_models(const std::vector<const PreparedModel*>& models, const EvalRequest& request, EvalOutcome& outcome) {
+  const bool blocks_only = request.fold5 && !request.with_full;
+  std::vector<fw::Tensor> full;
+  std::vector<std::vector<fw::Tensor>> folds(models.size());
+  for (size_t m = 0; m < models.size(); ++m) {
+    const Embeddings embeddings = encode(*models[m], request);
+    if (!blocks_only) {
+      full.push_back(score(*models[m], embeddings, request, ""));
+      continue;
+    }
+    for (int64_t f = 0; f < request.folds.folds; ++f)
+      folds[m].push_back(score(*models[m], fold_of(embeddings, fold_rows(f, request.folds)), request,
+                               " (fold " + std::to_string(f) + ")"));
+  }
+  if (!blocks_only) {
+    outcome.sims = full.size() > 1 ? ensemble_sims(full) : full[0];
+    return;
+  }
+  for (size_t f = 0; f < folds[0].size(); ++f) {
+    std::vector<fw::Tensor> per_model;
+    for (const auto& model_folds : folds) per_model.push_back(model_folds[f]);
+    outcome.fold_sims.push_back(per_model.size() > 1 ? ensemble_sims(per_model) : per_model[0]);
+  }
 }
 
 }  // namespace
@@ -107,7 +153,7 @@ EvalOutcome evaluate_checkpoint(const EvalRequest& request) {
   // Everything cheap first, so that a bad request fails before hours of scoring.
   const PreparedModel first = prepare(request.checkpoint, "--model", request);
   const int64_t n_images = first.data->size() / kCaptionsPerImage;
-  if (request.fold5) check_fold5_images(n_images);
+  if (request.fold5) check_fold5_images(n_images, request.folds);
   std::unique_ptr<PreparedModel> second;
   if (!request.ensemble.empty()) {
     second = std::make_unique<PreparedModel>(prepare(request.ensemble, "--ensemble", request));
@@ -117,11 +163,18 @@ EvalOutcome evaluate_checkpoint(const EvalRequest& request) {
               "; both models must score the same split");
   }
 
+  fw::check(!request.with_full || request.fold5, "--with_5k", "goes with --fold5 (alone, --split testall is the 5K "
+            "protocol already)");
   EvalOutcome outcome;
-  outcome.sims = sims_of(first, request);
-  // The protocols take the full matrix, so averaging it first equals averaging fold by fold.
-  if (second) outcome.sims = ensemble_sims({outcome.sims, sims_of(*second, request)});
-  outcome.evaluation = request.fold5 ? evaluate_fold5(outcome.sims) : evaluate_full(outcome.sims);
+  std::vector<const PreparedModel*> models{&first};
+  if (second) models.push_back(second.get());
+  score_models(models, request, outcome);
+  if (!outcome.fold_sims.empty()) {
+    outcome.evaluation = evaluate_fold5_blocks(outcome.fold_sims, request.folds);
+  } else {
+    outcome.evaluation = request.fold5 ? evaluate_fold5(outcome.sims, request.folds) : evaluate_full(outcome.sims);
+    if (request.with_full) outcome.full_evaluation = evaluate_full(outcome.sims);
+  }
   return outcome;
 }
 
