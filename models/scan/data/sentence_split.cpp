@@ -1,6 +1,7 @@
 #include "models/scan/data/sentence_split.h"
 
 #include <array>
+#include <utility>
 
 #include "models/scan/data/utf8.h"
 
@@ -64,10 +65,50 @@ bool ends_sentence(std::string_view word, std::string_view next) {
   return true;
 }
 
+// Punkt's _realign_boundaries: a sentence that begins with closing quotes or brackets followed
+// by whitespace, "--" or the end of the text gives them to the sentence before it
+// ('... says " p.i.n.k. " on the back' breaks after the quote, not before it). The run is the
+// shortest one so followed (Punkt's lazy ["')\]}]+?(?:\s+|(?=--)|$)). Returns how many bytes of
+// `sentence` (a slice of text ending at text_end) belong to the previous sentence, and sets
+// `skip` to that plus the whitespace after them; 0 when the rule does not apply.
+std::size_t realigned_prefix(std::string_view text, std::size_t begin, std::size_t& skip) {
+  std::size_t q = begin;
+  while (q < text.size() && kClosers.find(text[q]) != std::string_view::npos) {
+    ++q;
+    const std::size_t space = utf8::space_at(text, q);
+    if (space > 0 || q == text.size() || text.substr(q, 2) == "--") {
+      skip = q - begin;
+      for (std::size_t w = space; w > 0; w = utf8::space_at(text, begin + skip)) skip += w;
+      return q - begin;
+    }
+  }
+  skip = 0;
+  return 0;
+}
+
+std::vector<std::string_view> realign(std::string_view text, const std::vector<std::pair<std::size_t, std::size_t>>& spans) {
+  std::vector<std::string_view> sentences;
+  std::size_t shift = 0;
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    const std::size_t begin = spans[i].first + shift;
+    std::size_t end = spans[i].second;
+    shift = 0;
+    if (i + 1 < spans.size()) {
+      std::size_t skip = 0;
+      if (const std::size_t moved = realigned_prefix(text, spans[i + 1].first, skip)) {
+        end = spans[i + 1].first + moved;
+        shift = skip;
+      }
+    }
+    if (end > begin) sentences.push_back(text.substr(begin, end - begin));
+  }
+  return sentences;
+}
+
 }  // namespace
 
 std::vector<std::string_view> split_sentences(std::string_view text) {
-  std::vector<std::string_view> sentences;
+  std::vector<std::pair<std::size_t, std::size_t>> spans;  // [begin, end) of each sentence
   std::size_t start = 0;
   const std::size_t n = text.size();
   for (std::size_t p = 0; p < n; ++p) {
@@ -85,7 +126,7 @@ std::vector<std::string_view> split_sentences(std::string_view text) {
       chunk = utf8::previous_start(text, chunk);
     while (kWordStartExcluded.find(text[chunk]) != std::string_view::npos) ++chunk;  // stops at the period
     if (ends_sentence(text.substr(chunk, p + 1 - chunk), text.substr(k, next_end - k))) {
-      sentences.push_back(text.substr(start, q - start));
+      spans.emplace_back(start, q);
       start = k;
     }
   }
@@ -93,12 +134,12 @@ std::vector<std::string_view> split_sentences(std::string_view text) {
   for (std::size_t i = start; i < n;) {
     const std::size_t w = utf8::space_at(text, i);
     if (w == 0) {
-      sentences.push_back(text.substr(start));
+      spans.emplace_back(start, n);
       break;
     }
     i += w;
   }
-  return sentences;
+  return realign(text, spans);
 }
 
 }  // namespace scan

@@ -14,6 +14,9 @@
 // The word is the whitespace-delimited chunk before the period, without leading opening
 // punctuation. '?' and '!' are not split on: the Treebank rules split them off everywhere, so
 // sentence boundaries there do not change the tokens.
+// Then, as Punkt's realignment, closing quotes or brackets that would begin a sentence (followed
+// by whitespace, "--" or the end) move to the end of the sentence before it: 'say " p.i.n.k. "
+// on' keeps "p.i.n.k." whole.
 #include <string>
 #include <string_view>
 #include <vector>

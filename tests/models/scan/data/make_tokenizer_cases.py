@@ -107,6 +107,10 @@ CASES = [
     "The dog.The cat.",
     "A. Smith paints a mural.",
     "He is 6'2\" tall.",
+    'Shorts which say " P.I.N.K. " on the back.',
+    'A sign ( "OPEN." ) in a window. A door.',
+    "The end. ) Then more.",
+    'He said "Stop." "Go." Then left.',
     "A man's \"favorite\" hat (red).",
     "A young baseball player getting ready to bat. ,",
     "A boat named after author J.R. Tolkien.",
@@ -134,8 +138,28 @@ def is_break(word, next_token):
     return True
 
 
+REALIGNMENT = re.compile(r"[\"\')\]}]+?(?:\s+|(?=--)|$)")
+
+
+def realign(text, spans):
+    """Punkt's _realign_boundaries: closing quotes or brackets that begin a sentence (followed by
+    whitespace, "--" or the end) belong to the sentence before it."""
+    out, shift = [], 0
+    for i, (begin, end) in enumerate(spans):
+        begin += shift
+        shift = 0
+        if i + 1 < len(spans):
+            m = REALIGNMENT.match(text, spans[i + 1][0])
+            if m:
+                end = spans[i + 1][0] + len(m.group(0).rstrip())
+                shift = m.end() - spans[i + 1][0]
+        if text[begin:end]:
+            out.append(text[begin:end])
+    return out
+
+
 def split_sentences(text):
-    sentences, start, n = [], 0, len(text)
+    spans, start, n = [], 0, len(text)
     for p, ch in enumerate(text):
         if ch != ".":
             continue
@@ -155,11 +179,11 @@ def split_sentences(text):
         word = text[chunk_start:p + 1].lstrip(WORD_START_EXCLUDED)
         next_token = text[k:].split()[0]
         if is_break(word, next_token):
-            sentences.append(text[start:q])
+            spans.append((start, q))
             start = k
     if text[start:].strip():
-        sentences.append(text[start:])
-    return sentences
+        spans.append((start, n))
+    return realign(text, spans)
 
 
 def tokenize(text, word_tokenizer):
