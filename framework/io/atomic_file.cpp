@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "framework/core/error.h"
+#include "framework/core/fault.h"
 
 namespace fw {
 
@@ -19,12 +20,14 @@ void write_file_atomically(const std::string& path, const std::function<void(std
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     check(out.good(), "write", "cannot open '", temp, "' for writing: ", std::strerror(errno));
     write(out);
+    fault_point("atomic_write.before_flush");
     out.flush();
     if (!out.good()) {
       std::remove(temp.c_str());
       throw Error("write: failed while writing '" + temp + "' (disk full?)");
     }
   }
+  fault_point("atomic_write.before_rename");
   if (std::rename(temp.c_str(), path.c_str()) != 0) {
     const std::string reason = std::strerror(errno);
     std::remove(temp.c_str());

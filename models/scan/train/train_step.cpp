@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "framework/core/error.h"
+#include "framework/core/fault.h"
 #include "framework/optim/clip_grad.h"
 
 namespace scan {
@@ -26,6 +27,7 @@ StepResult train_step(ScanModel& model, fw::optim::Adam& optimizer, const Batch&
   if (!std::isfinite(result.grad_norm))
     throw NonFiniteStep("scan train: the gradient norm is " + std::to_string(result.grad_norm) + at +
                         " (loss " + std::to_string(result.loss) + "); training stopped before the update");
+  fw::fault_point("train.before_update");
   optimizer.step();
   return result;
 }

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "framework/core/error.h"
+#include "framework/core/fault.h"
 #include "framework/core/parallel.h"
 #include "framework/io/atomic_file.h"
 #include "framework/optim/lr_schedule.h"
@@ -95,7 +96,12 @@ Trainer::Trainer(ScanOptions opt, const CaptionImageSource& train, const Caption
   check_writable(opt_.model_name);
   for (const std::string& stale : fw::remove_stale_temporaries(opt_.model_name))
     out_ << "removed '" << stale << "', left by an interrupted save\n";
-  if (!opt_.resume.empty()) repair_model_best();
+  if (!opt_.resume.empty()) {
+    repair_model_best();  // also when nothing is left to train: a finished run killed before model_best
+    fw::check(start_epoch_ < opt_.num_epochs, kOp, "--resume: '", opt_.resume, "' ends epoch ", start_epoch_ - 1,
+              ", so there is nothing left to train with --num_epochs ", opt_.num_epochs, " (epochs 0..",
+              opt_.num_epochs - 1, "); give --num_epochs ", start_epoch_ + 1, " or more to continue");
+  }
   log_ = std::make_unique<MetricsLog>(opt_.logger_name, opt_.resume.empty() ? -1 : iteration_);
   progress_ = std::make_unique<Progress>(out_, terminal, opt_.log_step);
 }
@@ -125,9 +131,6 @@ void Trainer::resume_from(const std::string& path) {
   iteration_ = state.iteration;
   best_rsum_ = state.best_rsum;
   best_epoch_ = state.best_epoch;
-  fw::check(start_epoch_ < opt_.num_epochs, kOp, "--resume: '", path, "' ends epoch ", state.epoch,
-            ", so there is nothing left to train with --num_epochs ", opt_.num_epochs, " (epochs 0..",
-            opt_.num_epochs - 1, "); give --num_epochs ", start_epoch_ + 1, " or more to continue");
   std::ostringstream message;
   message << "=> resumed from '" << path << "' (epoch " << state.epoch << ", iteration " << state.iteration
           << ", best rsum " << state.best_rsum << "); continuing at epoch " << start_epoch_ << "\n";
@@ -201,6 +204,7 @@ std::vector<EpochResult> Trainer::run() {
                               .best_epoch = best_epoch_, .rng_state = gen_.state()};
     result.checkpoint = checkpoint_path(epoch);
     save_checkpoint(result.checkpoint, *model_, optimizer_.get(), state);
+    fw::fault_point("train.between_checkpoint_and_best");
     if (result.is_best) save_checkpoint(best_path(), *model_, optimizer_.get(), state);
 
     std::ostringstream line;
@@ -282,6 +286,7 @@ RetrievalMetrics Trainer::validate_dev(int epoch, const std::string& when) {
   const Clock::time_point start = Clock::now();
   model_->eval();
   const RetrievalMetrics metrics = validate(*model_, dev_, opt_.batch_size).metrics;
+  fw::fault_point("train.validation");
   nlohmann::json record = {{"type", "val"}, {"epoch", epoch}, {"iteration", iteration_}};
   record.update(metrics_json(metrics));
   log_->write(record);
