@@ -73,6 +73,26 @@ void check_split(const ScanOptions& opt, const CaptionImageSource& data, const s
   check_features_finite(data, split);
 }
 
+std::vector<std::string> training_data_warnings(const ScanOptions& opt, const CaptionImageSource& train,
+                                                const CaptionImageSource& dev) {
+  std::vector<std::string> warnings;
+  if (opt.batch_size == 1)
+    warnings.push_back("warning: --batch_size 1 puts no negative in a batch: the contrastive loss is 0 and nothing "
+                       "is learned");
+  for (const auto& [data, split] : {std::pair{&train, "train"}, std::pair{&dev, "dev"}}) {
+    bool any_known = false;
+    for (int64_t item = 0; item < data->size() && !any_known; ++item) {
+      const std::span<const int64_t> ids = data->caption(item);
+      any_known = std::any_of(ids.begin(), ids.end(), [](int64_t id) { return id > Vocabulary::kUnk; });
+    }
+    if (!any_known && data->size() > 0)
+      warnings.push_back(std::string("warning: every word of the ") + split +
+                         " captions is unknown to the vocabulary (<unk>): is --vocab_path / --data_name the "
+                         "vocabulary of this data?");
+  }
+  return warnings;
+}
+
 void check_training_data(const ScanOptions& opt, const CaptionImageSource& train, const CaptionImageSource& dev) {
   check_shape_and_captions(opt, train, "train");
   check_shape_and_captions(opt, dev, "dev");

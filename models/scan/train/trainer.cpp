@@ -82,6 +82,7 @@ Trainer::Trainer(ScanOptions opt, const CaptionImageSource& train, const Caption
   opt_.validate();
   if (opt_.threads > 0) fw::set_num_threads(opt_.threads);
   check_training_data(opt_, train_, dev_);
+  for (const std::string& warning : training_data_warnings(opt_, train_, dev_)) out_ << warning << "\n";
 
   model_ = std::make_unique<ScanModel>(opt_, gen_);
   optimizer_ = std::make_unique<fw::optim::Adam>(model_->named_parameters(),

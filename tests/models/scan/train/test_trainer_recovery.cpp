@@ -14,6 +14,7 @@
 #include "framework/core/error.h"
 #include "framework/io/safetensors.h"
 #include "models/scan/checkpoint.h"
+#include "models/scan/train/data_checks.h"
 #include "models/scan/train/train_step.h"
 #include "models/scan/train/trainer.h"
 #include "tests/models/scan/data/data_test_support.h"
@@ -187,4 +188,30 @@ TEST_CASE("Trainer resumes initial weights without a generator state: warned, da
   REQUIRE(from_init.size() == 1);
   CHECK(from_init[0].mean_loss == fresh[0].mean_loss);
   CHECK(from_init[0].dev.rsum() == fresh[0].dev.rsum());
+}
+
+TEST_CASE("Trainer warns about a batch of one and about captions with no known word") {
+  ThreadCountGuard threads;
+  TempDir dir;
+  scan::ScanOptions opt = scan_test::tiny_options(dir.str());
+  opt.batch_size = 1;
+  std::vector<std::string> warnings = scan::training_data_warnings(opt, tiny_data().train, tiny_data().dev);
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].find("--batch_size 1 puts no negative in a batch") != std::string::npos);
+
+  // A split whose every word is <unk> (as with another dataset's vocabulary).
+  class Unknown : public PoisonedSource {
+   public:
+    using PoisonedSource::PoisonedSource;
+    std::span<const int64_t> caption(int64_t) const override { return ids_; }
+
+   private:
+    std::vector<int64_t> ids_{1, 3, 3, 2};
+  };
+  const Unknown unknown(tiny_data().dev, -1);
+  opt.batch_size = 50;
+  warnings = scan::training_data_warnings(opt, tiny_data().train, unknown);
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0] == "warning: every word of the dev captions is unknown to the vocabulary (<unk>): is "
+                       "--vocab_path / --data_name the vocabulary of this data?");
 }
