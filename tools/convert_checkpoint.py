@@ -38,7 +38,7 @@ FORMAT = "scan-checkpoint-1"
 PREFIXES = ("img_enc.", "txt_enc.")  # the order of the original's "model" list
 OPTIMIZER_PREFIX = "optimizer."
 # Options of models/scan/options.h beyond train.py's flags and the run-time vocab_size.
-EXTRA_OPTIONS = ("seed", "threads", "device")
+EXTRA_OPTIONS = ("seed", "threads", "device", "save_step")
 
 # ---- safetensors (docs/formats.md) --------------------------------------------------------------
 

@@ -53,7 +53,7 @@ void save_checkpoint(const std::string& path, const ScanModel& model, const fw::
   std::map<std::string, fw::Tensor> tensors = fw::state_dict(model);
   if (optimizer != nullptr)
     for (const auto& [key, tensor] : optimizer->state_dict()) tensors.emplace(kOptimizerPrefix + key, tensor);
-  const std::map<std::string, std::string> metadata{
+  std::map<std::string, std::string> metadata{
       {"format", kFormat},
       {"opt", model.options().to_json().dump()},
       {"epoch", std::to_string(state.epoch)},
@@ -62,6 +62,11 @@ void save_checkpoint(const std::string& path, const ScanModel& model, const fw::
       {"best_epoch", std::to_string(state.best_epoch)},
       {"rng_state", state.rng_state},
   };
+  if (state.step_in_epoch > 0) {
+    metadata.emplace("step_in_epoch", std::to_string(state.step_in_epoch));
+    metadata.emplace("epoch_rng_state", state.epoch_rng_state);
+    metadata.emplace("epoch_loss_sum", exact_text(state.epoch_loss_sum));
+  }
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) {
     std::error_code error;
@@ -119,6 +124,11 @@ Checkpoint read_checkpoint(const std::string& path) {
   out.state.iteration = read_number(path, metadata, "iteration", defaults.iteration);
   out.state.best_rsum = read_number(path, metadata, "best_rsum", defaults.best_rsum);
   if (const auto rng = metadata.find("rng_state"); rng != metadata.end()) out.state.rng_state = rng->second;
+  out.state.step_in_epoch = read_number(path, metadata, "step_in_epoch", defaults.step_in_epoch);
+  out.state.epoch_loss_sum = read_number(path, metadata, "epoch_loss_sum", defaults.epoch_loss_sum);
+  if (const auto rng = metadata.find("epoch_rng_state"); rng != metadata.end()) out.state.epoch_rng_state = rng->second;
+  if (out.state.step_in_epoch < 0 || (out.state.step_in_epoch > 0 && out.state.epoch_rng_state.empty()))
+    fail("read_checkpoint", path, "a mid-epoch checkpoint needs \"step_in_epoch\" > 0 and \"epoch_rng_state\"");
   out.tensors = std::move(file.tensors);
   return out;
 }

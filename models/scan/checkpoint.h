@@ -7,7 +7,8 @@
 //     ("optimizer.<param name>.exp_avg", ".exp_avg_sq", ".step");
 //   - __metadata__ (all values strings): "format" = "scan-checkpoint-1", "opt" = the JSON of
 //     ScanOptions::to_json(), "epoch", "iteration", "best_rsum" (decimal text; best_rsum with
-//     17 significant digits, so it reads back exactly), "best_epoch", "rng_state".
+//     17 significant digits, so it reads back exactly), "best_epoch", "rng_state", and for a
+//     mid-epoch checkpoint "step_in_epoch", "epoch_rng_state", "epoch_loss_sum".
 // The original stores no optimizer state (train.py's save_checkpoint); restoring it is optional here.
 #include <cstdint>
 #include <map>
@@ -26,6 +27,12 @@ struct TrainingState {
   double best_rsum = 0;
   int best_epoch = -1;    // the epoch whose weights model_best holds (-1: none, or not recorded)
   std::string rng_state;  // fw::Generator::state() of the data order, or empty
+  // A mid-epoch checkpoint (--save_step): step_in_epoch batches of epoch `epoch + 1` are done, in
+  // the order drawn from epoch_rng_state (the generator before that epoch's shuffle), and their
+  // losses sum to epoch_loss_sum. 0 for an epoch checkpoint.
+  int64_t step_in_epoch = 0;
+  std::string epoch_rng_state = {};
+  double epoch_loss_sum = 0;
 };
 
 // Writes the file atomically (a failed save leaves no partial file); the parent directory is

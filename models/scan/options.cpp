@@ -48,6 +48,7 @@ void for_each_option(Opt& o, F&& f) {
   f("seed", o.seed);
   f("threads", o.threads);
   f("device", o.device);
+  f("save_step", o.save_step);
 }
 
 [[noreturn]] void type_error(const std::string& key, const nlohmann::json& value, const char* expected) {
@@ -148,6 +149,7 @@ void ScanOptions::validate() const {
         std::pair{"log_step", log_step}, std::pair{"val_step", val_step}, std::pair{"img_dim", img_dim}})
     require(value > 0, flag, "positive", value);
   require(workers >= 0, "workers", "non-negative", workers);
+  require(save_step >= 0, "save_step", "non-negative (0 = off)", save_step);
   require(threads >= 0 && threads <= fw::kMaxThreads, "threads", "between 0 (the default: all cores) and 1024",
           threads);
   require(vocab_size >= 0, "vocab_size", "non-negative (0 = not set yet)", vocab_size);

@@ -37,6 +37,7 @@ struct ScanOptions {
   uint64_t seed = 0;
   int threads = 0;  // 0 = the runtime's default
   std::string device = "cpu";
+  int save_step = 0;  // > 0: a resumable mid-epoch checkpoint every save_step iterations (not in the original)
 
   // Every option, keyed by its flag name.
   nlohmann::json to_json() const;

@@ -43,13 +43,24 @@ std::vector<fs::path> final_files(const fs::path& folder) {
   return files;
 }
 
-// The newest checkpoint_<N>.safetensors in `folder`, or "".
-std::string newest_checkpoint(const fs::path& folder) {
+// The newest epoch checkpoint_<N>.safetensors in `folder`, or "".
+std::string newest_epoch_checkpoint(const fs::path& folder) {
   for (int epoch = kEpochs - 1; epoch >= 0; --epoch) {
     const fs::path path = folder / ("checkpoint_" + std::to_string(epoch) + ".safetensors");
     if (fs::exists(path)) return path.string();
   }
   return "";
+}
+
+// What to resume from: the mid-epoch checkpoint when it is newer than every epoch checkpoint.
+std::string newest_checkpoint(const fs::path& folder) {
+  const std::string epoch = newest_epoch_checkpoint(folder);
+  const fs::path partial = folder / "checkpoint_partial.safetensors";
+  if (!fs::exists(partial)) return epoch;
+  if (epoch.empty()) return partial.string();
+  return scan::read_checkpoint(partial.string()).state.iteration > scan::read_checkpoint(epoch).state.iteration
+             ? partial.string()
+             : epoch;
 }
 
 // Tensors, bit for bit, and the training state of two checkpoints (not their "opt": a resumed
@@ -76,33 +87,23 @@ std::vector<nlohmann::json> records(const std::string& path) {
   return out;
 }
 
-}  // namespace
-
-TEST_CASE("scan train killed anywhere: files load, and resuming gives the uninterrupted run bit for bit") {
+void check_kills(const std::string& extra_flags, const std::vector<std::pair<std::string, int>>& kills) {
   TempDir root;
   REQUIRE(run_scan("synth --out " + root.file("data") +
                " --train_images 40 --dev_images 20 --test_images 20 --img_dim 16 --regions 4")
               .status == 0);
-  const scan_test::CommandResult reference = run_scan("train" + train_flags(root, "reference"));
+  const scan_test::CommandResult reference = run_scan("train" + train_flags(root, "reference") + extra_flags);
   INFO(reference.output);
   REQUIRE(reference.status == 0);
   const fs::path reference_checkpoints = root.file("reference/checkpoint");
 
-  // 200 captions, batches of 50: 4 steps an epoch, a validation every 3 steps and at each epoch's
-  // end; every save writes a file through a temporary and a rename.
-  const std::vector<std::pair<std::string, int>> kills = {
-      {"train.before_update", 1},  {"train.before_update", 6},  {"train.before_update", 11},
-      {"train.validation", 1},     {"train.validation", 3},     {"train.between_checkpoint_and_best", 1},
-      {"train.between_checkpoint_and_best", 2}, {"atomic_write.before_flush", 1}, {"atomic_write.before_flush", 4},
-      {"atomic_write.before_rename", 1},        {"atomic_write.before_rename", 2},
-      {"atomic_write.before_rename", 3},        {"atomic_write.before_rename", 5}};
   int run_index = 0;
   for (const auto& [point, count] : kills) {
     const std::string run = "killed_" + std::to_string(run_index++);
     CAPTURE(point);
     CAPTURE(count);
     const scan_test::CommandResult killed =
-        run_scan("train" + train_flags(root, run), "FW_FAULT_KILL=" + point + ":" + std::to_string(count));
+        run_scan("train" + train_flags(root, run) + extra_flags, "FW_FAULT_KILL=" + point + ":" + std::to_string(count));
     CHECK(killed.status != 0);  // killed, not finished
     const fs::path checkpoints = root.file(run + "/checkpoint");
     for (const fs::path& file : final_files(checkpoints)) {
@@ -112,7 +113,7 @@ TEST_CASE("scan train killed anywhere: files load, and resuming gives the uninte
 
     const std::string newest = newest_checkpoint(checkpoints);
     const scan_test::CommandResult resumed =
-        run_scan("train" + train_flags(root, run) + (newest.empty() ? "" : " --resume " + newest));
+        run_scan("train" + train_flags(root, run) + extra_flags + (newest.empty() ? "" : " --resume " + newest));
     INFO(resumed.output);
     // Killed after the last epoch's checkpoint: resuming only restores model_best, then says so.
     const bool finished = newest.ends_with("checkpoint_" + std::to_string(kEpochs - 1) + ".safetensors");
@@ -124,7 +125,8 @@ TEST_CASE("scan train killed anywhere: files load, and resuming gives the uninte
     }
     check_same_checkpoint((checkpoints / "model_best.safetensors").string(),
                           (reference_checkpoints / "model_best.safetensors").string());
-    const scan::Checkpoint last = scan::read_checkpoint(newest_checkpoint(checkpoints));
+    CHECK_FALSE(fs::exists(checkpoints / "checkpoint_partial.safetensors"));  // superseded by its epoch's
+    const scan::Checkpoint last = scan::read_checkpoint(newest_epoch_checkpoint(checkpoints));
     CHECK(scan::read_checkpoint((checkpoints / "model_best.safetensors").string()).state.epoch ==
           last.state.best_epoch);
     CHECK(records(root.file(run + "/log/metrics.jsonl")) == records(root.file("reference/log/metrics.jsonl")));
@@ -134,3 +136,34 @@ TEST_CASE("scan train killed anywhere: files load, and resuming gives the uninte
       CHECK_MESSAGE(file.filename().string().find(".tmp.") == std::string::npos, "left behind: ", file.string());
   }
 }
+
+}  // namespace
+
+// 200 captions, batches of 50: 4 steps an epoch, a validation every 3 steps and at each epoch's
+// end; every save writes a file through a temporary and a rename.
+TEST_CASE("scan train killed anywhere: files load, and resuming gives the uninterrupted run bit for bit") {
+  check_kills("", {{"train.before_update", 1},
+                   {"train.before_update", 6},
+                   {"train.before_update", 11},
+                   {"train.validation", 1},
+                   {"train.validation", 3},
+                   {"train.between_checkpoint_and_best", 1},
+                   {"train.between_checkpoint_and_best", 2},
+                   {"atomic_write.before_flush", 1},
+                   {"atomic_write.before_flush", 4},
+                   {"atomic_write.before_rename", 1},
+                   {"atomic_write.before_rename", 2},
+                   {"atomic_write.before_rename", 3},
+                   {"atomic_write.before_rename", 5}});
+}
+
+// --save_step 3: mid-epoch checkpoints at iterations 3, 6 (epoch 1, after 2 of its batches) and 9;
+// a kill after one of them resumes mid-epoch.
+TEST_CASE("scan train --save_step: a run killed mid-epoch resumes from its mid-epoch checkpoint, bit for bit") {
+  check_kills(" --save_step 3", {{"train.before_update", 5},
+                                 {"train.before_update", 8},
+                                 {"train.validation", 3},
+                                 {"atomic_write.before_rename", 2},
+                                 {"atomic_write.before_rename", 5}});
+}
+

@@ -106,6 +106,9 @@ void declare_flags(FlagTable& f) {
   f.add("logging", "val_step", &O::val_step, "iterations between mid-epoch validations (logged only)");
   f.add("logging", "logger_name", &O::logger_name, "folder of the metrics log (metrics.jsonl)");
   f.add("logging", "model_name", &O::model_name, "folder of the checkpoints (created with its parents)");
+  f.add("logging", "save_step", &O::save_step,
+        "iterations between mid-epoch checkpoints (<model_name>/checkpoint_partial.safetensors, which --resume "
+        "continues exactly; 0 = off, as the original)");
 
   f.add("runtime", "threads", &O::threads, "CPU threads (0 = all)");
   f.add("runtime", "device", &O::device, "cpu; cuda is recognised, but this build has no CUDA backend");

@@ -126,15 +126,20 @@ void Trainer::resume_from(const std::string& path) {
              << " (a converted original checkpoint?): the data order is drawn from --seed " << opt_.seed
              << ", so the continuation is not exact\n";
   } else {
-    gen_.set_state(state.rng_state);
+    // A mid-epoch checkpoint: the generator as the epoch began, so that its order is drawn again.
+    gen_.set_state(state.step_in_epoch > 0 ? state.epoch_rng_state : state.rng_state);
   }
+  resume_step_ = state.step_in_epoch;
+  resume_loss_sum_ = state.epoch_loss_sum;
   start_epoch_ = state.epoch + 1;
   iteration_ = state.iteration;
   best_rsum_ = state.best_rsum;
   best_epoch_ = state.best_epoch;
   std::ostringstream message;
   message << "=> resumed from '" << path << "' (epoch " << state.epoch << ", iteration " << state.iteration
-          << ", best rsum " << state.best_rsum << "); continuing at epoch " << start_epoch_ << "\n";
+          << ", best rsum " << state.best_rsum << "); continuing at epoch " << start_epoch_;
+  if (resume_step_ > 0) message << ", after its first " << resume_step_ << " iterations";
+  message << "\n";
   if (const std::string changed = changed_options(opt_, checkpoint.opt); !changed.empty())
     message << "warning: options differ from the checkpoint's: " << changed << "\n";
   message << warnings.str();
@@ -174,6 +179,10 @@ std::string Trainer::checkpoint_path(int epoch) const {
   return (std::filesystem::path(opt_.model_name) / ("checkpoint_" + std::to_string(epoch) + ".safetensors")).string();
 }
 
+std::string Trainer::partial_path() const {
+  return (std::filesystem::path(opt_.model_name) / "checkpoint_partial.safetensors").string();
+}
+
 std::string Trainer::best_path() const {
   return (std::filesystem::path(opt_.model_name) / "model_best.safetensors").string();
 }
@@ -207,6 +216,8 @@ std::vector<EpochResult> Trainer::run() {
     save_checkpoint(result.checkpoint, *model_, optimizer_.get(), state);
     fw::fault_point("train.between_checkpoint_and_best");
     if (result.is_best) save_checkpoint(best_path(), *model_, optimizer_.get(), state);
+    std::error_code ignored;  // the epoch's mid-epoch checkpoint is superseded
+    std::filesystem::remove(partial_path(), ignored);
 
     std::ostringstream line;
     line << "Epoch " << epoch << ": mean loss " << result.mean_loss << ", dev rsum " << rsum << " (best "
@@ -231,15 +242,18 @@ double Trainer::train_epoch(int epoch) {
   optimizer_->set_lr(lr);
   model_->train();
   Batcher batches(train_, opt_.batch_size);
+  const std::string epoch_rng_state = gen_.state();  // what a mid-epoch checkpoint needs to redraw the order
   batches.shuffle(gen_);
+  // Resumed from a mid-epoch checkpoint: the batches it had done are skipped.
+  const int64_t first_batch = epoch == start_epoch_ ? resume_step_ : 0;
 
   StepReport report;
   report.epoch = epoch;
   report.batches = batches.num_batches();
   report.lr = lr;
-  double loss_sum = 0, seconds_sum = 0, seconds_since_log = 0;
+  double loss_sum = first_batch > 0 ? resume_loss_sum_ : 0, seconds_sum = 0, seconds_since_log = 0;
   int64_t iterations_since_log = 0;
-  for (int64_t b = 0; b < batches.num_batches(); ++b) {
+  for (int64_t b = first_batch; b < batches.num_batches(); ++b) {
     const Clock::time_point start = Clock::now();
     ++iteration_;
     const Batch batch = batches.batch(b);
@@ -265,7 +279,7 @@ double Trainer::train_epoch(int epoch) {
     report.mean_loss = loss_sum / static_cast<double>(b + 1);
     report.grad_norm = grad_norm;
     report.seconds = seconds;
-    report.mean_seconds = seconds_sum / static_cast<double>(b + 1);
+    report.mean_seconds = seconds_sum / static_cast<double>(b + 1 - first_batch);
     progress_->step(report);
     if (iteration_ % opt_.log_step == 0) {
       log_->write({{"type", "train"}, {"epoch", epoch}, {"iteration", iteration_}, {"loss", loss_value},
@@ -277,6 +291,12 @@ double Trainer::train_epoch(int epoch) {
     if (iteration_ % opt_.val_step == 0) {
       validate_dev(epoch, "iteration " + std::to_string(iteration_));
       model_->train();
+    }
+    if (opt_.save_step > 0 && iteration_ % opt_.save_step == 0 && b + 1 < batches.num_batches()) {
+      const TrainingState state{.epoch = epoch - 1, .iteration = iteration_, .best_rsum = best_rsum_,
+                                .best_epoch = best_epoch_, .rng_state = epoch_rng_state, .step_in_epoch = b + 1,
+                                .epoch_rng_state = epoch_rng_state, .epoch_loss_sum = loss_sum};
+      save_checkpoint(partial_path(), *model_, optimizer_.get(), state);
     }
   }
   progress_->end_epoch();

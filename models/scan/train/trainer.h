@@ -15,6 +15,9 @@
 // the best rsum and the random generator (saved at the end of the epoch, after its shuffle), so a
 // run interrupted after an epoch and resumed computes exactly what the uninterrupted run computes
 // (bitwise, for the same thread count). Unlike the original no validation runs on resume.
+// With --save_step N a mid-epoch checkpoint (checkpoint_partial.safetensors) is also written every
+// N iterations, and resuming from it continues the epoch exactly where it was (the same order, the
+// same remaining batches); it is removed once its epoch's checkpoint is written.
 //   ScanOptions opt = ...;  opt.vocab_size = vocab.size();
 //   Trainer trainer(opt, train, dev);
 //   trainer.run();
@@ -66,6 +69,7 @@ class Trainer {
   double best_rsum() const { return best_rsum_; }
   std::string checkpoint_path(int epoch) const;  // <model_name>/checkpoint_<epoch>.safetensors
   std::string best_path() const;                 // <model_name>/model_best.safetensors
+  std::string partial_path() const;              // <model_name>/checkpoint_partial.safetensors (--save_step)
   std::string metrics_path() const { return log_->path(); }
 
  private:
@@ -89,6 +93,8 @@ class Trainer {
   int64_t iteration_ = 0;
   double best_rsum_ = 0;
   int best_epoch_ = -1;
+  int64_t resume_step_ = 0;     // batches of start_epoch_ done before a mid-epoch checkpoint
+  double resume_loss_sum_ = 0;  // and the sum of their losses
 };
 
 }  // namespace scan

@@ -57,7 +57,7 @@ TEST_CASE("ScanOptions::to_json: one key per flag, under the original names") {
       "workers",       "log_step",         "val_step",   "logger_name", "model_name",       "resume",
       "max_violation", "img_dim",          "no_imgnorm", "no_txtnorm",  "raw_feature_norm", "agg_func",
       "cross_attn",    "precomp_enc_type", "bi_gru",     "lambda_lse",  "lambda_softmax",   "vocab_size",
-      "seed",          "threads",          "device"};
+      "seed",          "threads",          "device",     "save_step"};
   CHECK(keys == expected);
   CHECK(j["batch_size"] == 128);
   CHECK(j["learning_rate"] == 0.0002);
