@@ -1,0 +1,235 @@
+#!/usr/bin/python3
+"""Learning curves of SCAN, ours against PyTorch, over seeds (docs/fidelity.md).
+
+    /usr/bin/python3 tools/learning_curves.py --out runs/curves --seeds 1 2 3 4 5 --epochs 30 --jobs 2
+    /usr/bin/python3 tools/learning_curves.py --out runs/curves --report-only   # table + plot again
+
+Writes the synthetic dataset with `scan synth` (500 / 100 / 100 images, 12 regions of 512
+features), then for every seed trains one configuration three ways, each single-threaded, --jobs
+runs at a time:
+  torch      tools/train_torch.py: the original train.py loop on PyTorch (torch.manual_seed(seed))
+  ours       build/scan train --seed <seed>
+  ours-torch-init  build/scan train --seed <seed> --resume torch_init_<seed>.safetensors: our trainer
+             from PyTorch's initial weights (train_torch.py --init_only writes the very weights the
+             torch line starts from), with our data order of that seed
+The configuration is the one of the issue that reported the gap: embed 256, word_dim 128, batch
+128, lr 2e-4 with lr_update 15, bi-GRU, t2i, Mean, lambda_softmax 9, clipped_l2norm, hardest
+negatives. After training, the last epoch's weights are evaluated on test (both sides).
+A run whose result file exists is not run again, so an interrupted sweep resumes.
+Outputs under --out: curves.json (every curve), curves.md (table), curves.png (needs matplotlib).
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+LINES = ("torch", "ours", "ours-torch-init")
+CONFIG = ["--img_dim", "512", "--embed_size", "256", "--word_dim", "128", "--batch_size", "128",
+          "--learning_rate", "0.0002", "--lr_update", "15", "--bi_gru", "--cross_attn", "t2i", "--agg_func", "Mean",
+          "--lambda_softmax", "9", "--raw_feature_norm", "clipped_l2norm", "--max_violation", "--grad_clip", "2"]
+SYNTH = ["--train_images", "500", "--dev_images", "100", "--test_images", "100", "--img_dim", "512", "--regions", "12"]
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--scan", default=os.path.join(REPO, "build", "scan"))
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--data_seed", type=int, default=7)
+    parser.add_argument("--lines", nargs="+", default=list(LINES), choices=LINES)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--include", nargs="*", default=[],
+                        help="other output folders whose runs join the table, statistics and plot")
+    return parser.parse_args(argv)
+
+
+def run(command, log):
+    with open(log, "w") as f:
+        subprocess.run(command, stdout=f, stderr=subprocess.STDOUT, check=True,
+                       env=dict(os.environ, OMP_WAIT_POLICY="passive", OMP_NUM_THREADS="1",
+                                OPENBLAS_NUM_THREADS="1"))
+
+
+def data_flags(args):
+    data = os.path.join(args.out, "data")
+    return ["--data_path", data, "--data_name", "synthetic_precomp", "--vocab_path", os.path.join(data, "vocab")]
+
+
+def result_path(args, line, seed):
+    return os.path.join(args.out, "{}_{}.json".format(line, seed))
+
+
+def torch_init_path(args, seed):
+    return os.path.join(args.out, "torch_init_{}.safetensors".format(seed))
+
+
+def train_torch(args, seed):
+    out = result_path(args, "torch", seed)
+    run(["/usr/bin/python3", os.path.join(HERE, "train_torch.py")] + data_flags(args) + CONFIG +
+        ["--num_epochs", str(args.epochs), "--seed", str(seed), "--threads", "1", "--test",
+         "--json", out], out + ".log")
+
+
+def train_ours(args, line, seed):
+    out = result_path(args, line, seed)
+    folder = os.path.join(args.out, "{}_{}".format(line, seed))
+    command = [args.scan, "train"] + data_flags(args) + CONFIG + [
+        "--num_epochs", str(args.epochs), "--seed", str(seed), "--threads", "1",
+        "--logger_name", folder + "/log", "--model_name", folder + "/checkpoint"]
+    if line == "ours-torch-init":
+        if not os.path.exists(torch_init_path(args, seed)):  # PyTorch's initial weights alone, no training
+            run(["/usr/bin/python3", os.path.join(HERE, "train_torch.py")] + data_flags(args) + CONFIG +
+                ["--num_epochs", str(args.epochs), "--seed", str(seed), "--save_init", torch_init_path(args, seed),
+                 "--init_only"], out + ".init.log")
+        command += ["--resume", torch_init_path(args, seed)]
+    run(command, out + ".log")
+    last = os.path.join(folder, "checkpoint", "checkpoint_{}.safetensors".format(args.epochs - 1))
+    run([args.scan, "eval", "--model", last, "--split", "test", "--threads", "1", "--json", out + ".test.json"],
+        out + ".eval.log")
+    epochs = []
+    with open(os.path.join(folder, "log", "metrics.jsonl")) as f:
+        for record in map(json.loads, f):
+            if record["type"] == "val":
+                epochs.append(record)
+    # Keep the end-of-epoch validations (one per epoch: the last "val" record of each epoch).
+    by_epoch = {}
+    for record in epochs:
+        by_epoch[record["epoch"]] = record
+    with open(out + ".test.json") as f:
+        test = json.load(f)
+    curve = {"seed": seed, "epochs": [{"epoch": e, "rsum": by_epoch[e]["rsum"]} for e in sorted(by_epoch)],
+             "test_rsum": test["rsum"]}
+    with open(out + ".tmp", "w") as f:
+        json.dump(curve, f)
+    os.replace(out + ".tmp", out)
+
+
+def job(args, line, seed):
+    if os.path.exists(result_path(args, line, seed)):
+        return
+    if line == "torch":
+        train_torch(args, seed)
+    else:
+        train_ours(args, line, seed)
+    print("done: {} seed {}".format(line, seed), flush=True)
+
+
+def load_curves(folders):
+    curves = {line: {} for line in LINES}
+    for folder in folders:
+        for name in sorted(os.listdir(folder)):
+            for line in LINES:
+                prefix = line + "_"
+                rest = name[len(prefix):-len(".json")] if name.startswith(prefix) and name.endswith(".json") else ""
+                if rest.isdigit():
+                    with open(os.path.join(folder, name)) as f:
+                        curves[line][int(rest)] = json.load(f)
+    return curves
+
+
+def permutation_p(a, b, rounds=20000):
+    """Two-sided p-value of the difference of means of a and b under random relabelling."""
+    import numpy as np
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    observed = abs(a.mean() - b.mean())
+    pooled = np.concatenate([a, b])
+    rng = np.random.default_rng(0)
+    hits = 0
+    for _ in range(rounds):
+        rng.shuffle(pooled)
+        hits += abs(pooled[:len(a)].mean() - pooled[len(a):].mean()) >= observed - 1e-12
+    return (hits + 1) / (rounds + 1)
+
+
+def statistics(curves, epochs):
+    """Per line and epoch: seeds, mean, min, max of dev rsum; and p-values of ours vs torch."""
+    rows = ["| epoch | " + " | ".join("{} mean [min, max] (seeds)".format(line) for line in LINES) +
+            " | p, ours vs torch | p, ours-torch-init vs torch |", "|---" * (len(LINES) + 3) + "|"]
+    for e in epochs:
+        values = {line: [c_e["rsum"] for c in curves[line].values() for c_e in c["epochs"] if c_e["epoch"] == e]
+                  for line in LINES}
+        cells = []
+        for line in LINES:
+            v = values[line]
+            cells.append("{:.0f} [{:.0f}, {:.0f}] ({})".format(sum(v) / len(v), min(v), max(v), len(v)) if v else "-")
+        p = [("{:.2f}".format(permutation_p(values[x], values["torch"])) if values[x] and values["torch"] else "-")
+             for x in ("ours", "ours-torch-init")]
+        rows.append("| {} | {} | {} | {} |".format(e + 1, " | ".join(cells), p[0], p[1]))
+    tests = {line: [c["test_rsum"] for c in curves[line].values() if c.get("test_rsum") is not None
+                    and len(c["epochs"]) == max(len(x["epochs"]) for x in curves[line].values())]
+             for line in LINES}
+    rows.append("")
+    rows.append("Test rsum of the last epoch's weights, runs of the full length: " + "; ".join(
+        "{} {:.1f} mean ({} seeds: {})".format(line, sum(v) / len(v), len(v), ", ".join("{:.1f}".format(x) for x in v))
+        for line, v in tests.items() if v))
+    return rows
+
+
+def report(args):
+    curves = load_curves([args.out] + args.include)
+    with open(os.path.join(args.out, "curves.json"), "w") as f:
+        json.dump(curves, f, indent=1)
+    marks = [e for e in (0, 4, 9, 14, 19, 24, 29) if e < args.epochs]
+    rows = ["| line | seed | dev rsum after epoch " + " / ".join(str(e + 1) for e in marks) + " | test rsum |",
+            "|---|---|---|---|"]
+    for line in LINES:
+        for seed, curve in sorted(curves[line].items()):
+            rsums = {e["epoch"]: e["rsum"] for e in curve["epochs"]}
+            cells = " / ".join("{:.0f}".format(rsums[e]) if e in rsums else "-" for e in marks)
+            test = curve.get("test_rsum")
+            rows.append("| {} | {} | {} | {} |".format(line, seed, cells, "-" if test is None else "{:.1f}".format(test)))
+    rows += [""] + statistics(curves, [e for e in (4, 9, 14, 19, 29) if e < args.epochs])
+    with open(os.path.join(args.out, "curves.md"), "w") as f:
+        f.write("\n".join(rows) + "\n")
+    print("\n".join(rows))
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("no matplotlib: curves.png not drawn (apt-get install python3-matplotlib)")
+        return
+    colours = {"torch": "tab:blue", "ours": "tab:orange", "ours-torch-init": "tab:green"}
+    labels = {"torch": "PyTorch (original loop)", "ours": "ours (scan train)",
+              "ours-torch-init": "ours from PyTorch's initial weights"}
+    fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
+    for line in LINES:
+        for i, (seed, curve) in enumerate(sorted(curves[line].items())):
+            xs = [e["epoch"] + 1 for e in curve["epochs"]]
+            ys = [e["rsum"] for e in curve["epochs"]]
+            ax.plot(xs, ys, color=colours[line], alpha=0.75, linewidth=1.2,
+                    label="{} ({} seeds)".format(labels[line], len(curves[line])) if i == 0 else None)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("dev rsum (max 600)")
+    ax.set_title("SCAN on the synthetic dataset: one line per seed")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(os.path.join(args.out, "curves.png"))
+    print("wrote " + os.path.join(args.out, "curves.png"))
+
+
+def main(argv=None):
+    args = parse(argv)
+    os.makedirs(args.out, exist_ok=True)
+    if not args.report_only:
+        if not os.path.exists(os.path.join(args.out, "data", "synthetic_precomp", "test_caps.txt")):
+            subprocess.run([args.scan, "synth", "--out", os.path.join(args.out, "data"), "--seed",
+                            str(args.data_seed)] + SYNTH, check=True)
+        # PyTorch first for each seed: its initial weights are the third line's start.
+        jobs = [(line, seed) for seed in args.seeds for line in args.lines]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            for future in [pool.submit(job, args, line, seed) for line, seed in jobs]:
+                future.result()
+    report(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
