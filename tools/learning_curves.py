@@ -147,10 +147,21 @@ def permutation_p(a, b, rounds=20000):
     return (hits + 1) / (rounds + 1)
 
 
+def paired_p(differences, rounds=20000):
+    """Two-sided p-value of a mean paired difference under random sign flips."""
+    import numpy as np
+    d = np.asarray(differences, float)
+    observed = abs(d.mean())
+    rng = np.random.default_rng(0)
+    hits = sum(abs((d * rng.choice([-1.0, 1.0], size=len(d))).mean()) >= observed - 1e-12 for _ in range(rounds))
+    return (hits + 1) / (rounds + 1)
+
+
 def statistics(curves, epochs):
     """Per line and epoch: seeds, mean, min, max of dev rsum; and p-values of ours vs torch."""
     rows = ["| epoch | " + " | ".join("{} mean [min, max] (seeds)".format(line) for line in LINES) +
-            " | p, ours vs torch | p, ours-torch-init vs torch |", "|---" * (len(LINES) + 3) + "|"]
+            " | p, ours vs torch | p, ours-torch-init vs torch | paired p, ours vs ours-torch-init |",
+            "|---" * (len(LINES) + 4) + "|"]
     for e in epochs:
         values = {line: [c_e["rsum"] for c in curves[line].values() for c_e in c["epochs"] if c_e["epoch"] == e]
                   for line in LINES}
@@ -160,7 +171,12 @@ def statistics(curves, epochs):
             cells.append("{:.0f} [{:.0f}, {:.0f}] ({})".format(sum(v) / len(v), min(v), max(v), len(v)) if v else "-")
         p = [("{:.2f}".format(permutation_p(values[x], values["torch"])) if values[x] and values["torch"] else "-")
              for x in ("ours", "ours-torch-init")]
-        rows.append("| {} | {} | {} | {} |".format(e + 1, " | ".join(cells), p[0], p[1]))
+        # ours and ours-torch-init of one seed share the data order: only the initial weights differ.
+        pairs = [(c["epochs"], curves["ours-torch-init"][seed]["epochs"]) for seed, c in curves["ours"].items()
+                 if seed in curves["ours-torch-init"]]
+        diffs = [a[e]["rsum"] - b[e]["rsum"] for a, b in pairs if len(a) > e and len(b) > e]
+        paired = "{:.2f} ({} pairs)".format(paired_p(diffs), len(diffs)) if diffs else "-"
+        rows.append("| {} | {} | {} | {} | {} |".format(e + 1, " | ".join(cells), p[0], p[1], paired))
     tests = {line: [c["test_rsum"] for c in curves[line].values() if c.get("test_rsum") is not None
                     and len(c["epochs"]) == max(len(x["epochs"]) for x in curves[line].values())]
              for line in LINES}

@@ -31,7 +31,9 @@ std::vector<std::string> read_captions(const std::string& path) {
   const std::string text = buffer.str();
 
   std::vector<std::string> captions;
-  std::size_t begin = 0;
+  // A UTF-8 byte-order mark (written by some editors) is not part of the first caption: the
+  // original would read it into the first word, which then becomes <unk>.
+  std::size_t begin = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
   for (int64_t line = 1; begin < text.size(); ++line) {
     std::size_t end = text.find('\n', begin);
     if (end == std::string::npos) end = text.size();

@@ -19,6 +19,9 @@ TEST_CASE("captions: one stripped caption per line, last newline optional") {
   CHECK(read_captions(dir.file("c.txt")) == Lines{"caf\xc3\xa9 \xe2\x80\x99s"});
   scan_test::write_bytes(dir.file("empty.txt"), "");
   CHECK(read_captions(dir.file("empty.txt")).empty());
+  // A UTF-8 byte-order mark is dropped, not read into the first word.
+  scan_test::write_bytes(dir.file("bom.txt"), "\xEF\xBB\xBF" "A dog .\nA cat .\n");
+  CHECK(read_captions(dir.file("bom.txt")) == Lines{"A dog .", "A cat ."});
 }
 
 TEST_CASE("captions: errors name the file and line") {
