@@ -36,8 +36,9 @@ and one at training size from weights PyTorch had trained:
                       with every negative summed (VSE++'s warm-up: the hardest-negative loss
                       alone sits on its plateau for a long time), the result rounded to float16
                       (so that it is stored exactly in half the bytes), then LARGE_STEPS recorded
-                      steps at lr 2e-4 with hardest negatives. The script prints the pool's
-                      recall@1 after the warm-up.
+                      steps at lr 2e-4 with hardest negatives. The script prints the warm-up's
+                      first and last loss (6512 -> 1528 for the committed fixture: 2 x 128 x 127 x
+                      0.2 = 6502 is the loss of a model that scores every pair alike).
 """
 import json
 import os
@@ -178,21 +179,6 @@ def train(model, steps, lrs, images, captions, grad_clip, dtype, positions):
     return record
 
 
-def pool_recall(model, images, captions):
-    """The share of images whose best-scoring caption (among one caption per image) is their own."""
-    model.eval()
-    with torch.no_grad():
-        items = [5 * k for k in range(len(images))]
-        ims, caps, lengths = collate(items, images, captions, torch.float32)
-        img_emb, cap_emb, cap_lens = model.forward_emb(ims, caps, lengths)
-        scores = scan_torch.xattn_scores(img_emb, cap_emb, cap_lens, model.opt)
-    model.train()
-    order = sorted(items, key=lambda i: len(captions[i]), reverse=True)
-    row_of = {item: row for row, item in enumerate(order)}
-    hits = sum(int(scores[row_of[i]].argmax()) == row_of[i] for i in items)
-    return hits / len(items)
-
-
 def state(model):
     return OrderedDict((n, p.detach().cpu().numpy().copy()) for n, p in model.named_parameters())
 
@@ -250,7 +236,6 @@ def run_case(name, values, seed, n_images, regions, lengths, lrs, pretrain=0):
         model.criterion.loss.max_violation = values["max_violation"]
         print("{}: pretraining loss (all negatives) {:.2f} -> {:.2f}".format(name, record["loss"][0],
                                                                              record["loss"][-1]))
-        print("{}: recall@1 of the pool, images to captions: {:.2f}".format(name, pool_recall(model, images, captions)))
         images = images.astype(np.float16).astype(np.float32)
     start = state(model)
     if half:  # exactly representable in float16, so stored in 2 bytes

@@ -217,3 +217,8 @@ TEST_CASE("training parity: 20 steps from PyTorch's initial weights equal PyTorc
 TEST_CASE("training parity: 20 steps from PyTorch's initial weights equal PyTorch's, float32") {
   for (const char* name : kTinyCases) replay(name, DType::Float32, kFloat32);
 }
+
+TEST_CASE("training parity: training size (embed 256, batch 128, 36 regions) from PyTorch-trained weights, 10 steps") {
+  replay("trained_t2i_mean", DType::Float64, kFloat64);
+  replay("trained_t2i_mean", DType::Float32, kFloat32);
+}
