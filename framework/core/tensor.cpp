@@ -130,9 +130,10 @@ double Tensor::at(const std::vector<int64_t>& index) const {
 // ---- autograd fields ----------------------------------------------------------------------
 
 Tensor& Tensor::set_requires_grad(bool value) {
-  check(is_leaf(), "set_requires_grad",
-        "only leaf tensors can be marked; this one was computed by op '", grad_fn()->name(),
-        "' (use detach() to make a leaf)");
+  // The op's name is read only when there is one (check() evaluates all its arguments).
+  if (!is_leaf())
+    throw Error(detail::concat("set_requires_grad: only leaf tensors can be marked; this one was computed by op '",
+                               grad_fn()->name(), "' (use detach() to make a leaf)"));
   check(!value || is_floating(dtype()), "set_requires_grad", "an ", dtype_name(dtype()),
         " tensor cannot require grad");
   impl().requires_grad = value;

@@ -20,9 +20,10 @@ Strides broadcast_strides(const Tensor& t, const Shape& out_shape);
 template <size_t N, typename Visit>
 void visit_range(const Shape& shape, const std::array<const int64_t*, N>& strides, int64_t begin, int64_t end,
                  Visit&& visit) {
+  if (begin >= end) return;  // nothing to visit (an empty tensor has a zero in its shape: no % by it)
   const int64_t rank = static_cast<int64_t>(shape.size());
   if (rank == 0) {
-    if (begin < end) visit(std::array<int64_t, N>{});
+    visit(std::array<int64_t, N>{});
     return;
   }
   // Multi-index of `begin`; row_base = offsets of the start of its innermost row.

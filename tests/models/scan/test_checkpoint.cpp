@@ -123,7 +123,7 @@ TEST_CASE("checkpoint: errors name the file and the problem") {
   CHECK_THROWS_WITH_AS(scan::read_checkpoint(missing), doctest::Contains(missing.c_str()), Error);
 
   // A PyTorch file in either torch.save format: named as such, with the conversion command.
-  for (const std::string& start : {std::string("PK\x03\x04rest of a zip", 20), std::string("\x80\x02}q\x00(X", 8)}) {
+  for (const std::string& start : {std::string("PK\x03\x04rest of a zip"), std::string("\x80\x02}q\x00(X", 8)}) {
     const std::string torch_file = dir.file("model_best.pth.tar");
     write_bytes(torch_file, start);
     CHECK_THROWS_WITH_AS(scan::read_checkpoint(torch_file),
