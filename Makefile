@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: demo test test-sanitize build deps clean bench
+.PHONY: demo test test-sanitize fuzz build deps deps-sanitize clean bench
 
 deps:
 	@bash scripts/install_deps.sh
@@ -20,14 +20,29 @@ demo: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-# The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer (any report fails
-# the test that triggered it), in its own build folder.
-SANITIZE_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-test-sanitize: deps
-	cmake -S . -B $(BUILD_DIR)-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS=$(SANITIZE_FLAGS)" \
-	  "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined" $(CMAKE_FLAGS)
-	cmake --build $(BUILD_DIR)-sanitize -j $(JOBS)
-	cd $(BUILD_DIR)-sanitize && ctest --output-on-failure -j $(JOBS)
+# The whole suite built with clang, AddressSanitizer and UndefinedBehaviorSanitizer (any report
+# fails the test that triggered it), in its own build folder. The same build holds the libFuzzer
+# targets of tests/fuzz: `make fuzz` runs each for FUZZ_SECONDS (scripts/run_fuzzers.sh says where
+# crashes go).
+SANITIZE_DIR = $(BUILD_DIR)-sanitize
+SANITIZE_FLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS = npy safetensors vocab captions checkpoint_metadata train_flags
+
+$(SANITIZE_DIR)/CMakeCache.txt:
+	CC=clang CXX=clang++ cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFW_FUZZ=ON \
+	  "-DCMAKE_CXX_FLAGS=$(SANITIZE_FLAGS)" "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined" $(CMAKE_FLAGS)
+
+test-sanitize: deps-sanitize $(SANITIZE_DIR)/CMakeCache.txt
+	cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS)
+
+fuzz: deps-sanitize $(SANITIZE_DIR)/CMakeCache.txt
+	cmake --build $(SANITIZE_DIR) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	bash scripts/run_fuzzers.sh $(SANITIZE_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+deps-sanitize:
+	@bash scripts/install_deps.sh sanitize
 
 bench: build
 	./$(BUILD_DIR)/bench_framework

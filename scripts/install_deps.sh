@@ -4,7 +4,12 @@
 set -euo pipefail
 
 # python3-numpy: the tests cross-check our .npy and safetensors files with an independent reader.
+# `install_deps.sh sanitize` adds what `make test-sanitize` and `make fuzz` need: clang with
+# libFuzzer and the sanitizer runtimes, and LLVM's OpenMP runtime.
 packages=(cmake g++ make libopenblas-dev doctest-dev libcxxopts-dev libstb-dev nlohmann-json3-dev python3-numpy)
+if [ "${1:-}" = "sanitize" ]; then
+  packages+=(clang libclang-rt-dev libomp-dev)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -31,9 +31,12 @@ std::string Generator::state() const {
 }
 
 void Generator::set_state(const std::string& state) {
+  // Parsed into a copy, so that a bad text leaves this generator as it was; nothing may follow it.
   std::istringstream in(state);
-  in >> engine_;
-  check(!in.fail(), "Generator::set_state", "the text is not a saved generator state");
+  std::mt19937_64 parsed;
+  in >> parsed;
+  check(!in.fail() && (in >> std::ws).eof(), "Generator::set_state", "the text is not a saved generator state");
+  engine_ = parsed;
 }
 
 }  // namespace fw

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "framework/core/error.h"
+#include "framework/core/random.h"
 #include "framework/io/safetensors.h"
 #include "framework/io/state_dict.h"
 
@@ -91,6 +92,55 @@ bool looks_like_torch_save(const std::string& path) {
 
 }  // namespace
 
+void read_checkpoint_metadata(const std::map<std::string, std::string>& metadata, const std::string& path,
+                              ScanOptions& opt, TrainingState& state) {
+  const auto opt_text = metadata.find("opt");
+  if (opt_text == metadata.end()) fail("read_checkpoint", path, "not a SCAN checkpoint (its metadata has no \"opt\")");
+  const auto format = metadata.find("format");
+  if (format != metadata.end() && format->second != kFormat)
+    fail("read_checkpoint", path, "unsupported format \"" + format->second + "\" (expected \"" + kFormat + "\")");
+  nlohmann::json options;
+  try {
+    options = nlohmann::json::parse(opt_text->second);
+  } catch (const nlohmann::json::exception& e) {
+    fail("read_checkpoint", path, std::string("metadata \"opt\" is not valid JSON: ") + e.what());
+  }
+  try {
+    opt = ScanOptions::from_json(options);
+    opt.validate();
+  } catch (const fw::Error& e) {
+    fail("read_checkpoint", path, std::string("metadata \"opt\": ") + e.what());
+  }
+  const TrainingState defaults;
+  state.epoch = read_number(path, metadata, "epoch", defaults.epoch);
+  state.best_epoch = read_number(path, metadata, "best_epoch", defaults.best_epoch);
+  state.iteration = read_number(path, metadata, "iteration", defaults.iteration);
+  state.best_rsum = read_number(path, metadata, "best_rsum", defaults.best_rsum);
+  if (const auto rng = metadata.find("rng_state"); rng != metadata.end()) state.rng_state = rng->second;
+  state.step_in_epoch = read_number(path, metadata, "step_in_epoch", defaults.step_in_epoch);
+  state.epoch_loss_sum = read_number(path, metadata, "epoch_loss_sum", defaults.epoch_loss_sum);
+  if (const auto rng = metadata.find("epoch_rng_state"); rng != metadata.end()) state.epoch_rng_state = rng->second;
+  if (state.step_in_epoch < 0 || (state.step_in_epoch > 0 && state.epoch_rng_state.empty()))
+    fail("read_checkpoint", path, "a mid-epoch checkpoint needs \"step_in_epoch\" > 0 and \"epoch_rng_state\"");
+  if (state.epoch < -1 || state.best_epoch < -1 || state.best_epoch > state.epoch || state.iteration < 0)
+    fail("read_checkpoint", path,
+         "metadata out of range: epoch " + std::to_string(state.epoch) + ", best_epoch " +
+             std::to_string(state.best_epoch) + ", iteration " + std::to_string(state.iteration) +
+             " (expected epoch >= -1, -1 <= best_epoch <= epoch, iteration >= 0)");
+  if (!std::isfinite(state.best_rsum) || !std::isfinite(state.epoch_loss_sum))
+    fail("read_checkpoint", path, "metadata \"best_rsum\" and \"epoch_loss_sum\" must be finite numbers");
+  for (const auto* key : {"rng_state", "epoch_rng_state"}) {
+    const auto it = metadata.find(key);
+    if (it == metadata.end() || it->second.empty()) continue;
+    try {
+      fw::Generator check;
+      check.set_state(it->second);
+    } catch (const fw::Error&) {
+      fail("read_checkpoint", path, std::string("metadata \"") + key + "\" is not a saved generator state");
+    }
+  }
+}
+
 Checkpoint read_checkpoint(const std::string& path) {
   if (looks_like_torch_save(path))
     fail("read_checkpoint", path,
@@ -98,37 +148,9 @@ Checkpoint read_checkpoint(const std::string& path) {
          "convert it first: python3 tools/convert_checkpoint.py " + path + " model_best.safetensors");
   fw::SafetensorsFile file = fw::load_safetensors(path);  // its errors name the file
   const auto& metadata = file.metadata;
-  const auto opt = metadata.find("opt");
-  if (opt == metadata.end()) fail("read_checkpoint", path, "not a SCAN checkpoint (its metadata has no \"opt\")");
-  const auto format = metadata.find("format");
-  if (format != metadata.end() && format->second != kFormat)
-    fail("read_checkpoint", path, "unsupported format \"" + format->second + "\" (expected \"" + kFormat + "\")");
-
   Checkpoint out;
   out.path = path;
-  nlohmann::json options;
-  try {
-    options = nlohmann::json::parse(opt->second);
-  } catch (const nlohmann::json::exception& e) {
-    fail("read_checkpoint", path, std::string("metadata \"opt\" is not valid JSON: ") + e.what());
-  }
-  try {
-    out.opt = ScanOptions::from_json(options);
-    out.opt.validate();
-  } catch (const fw::Error& e) {
-    fail("read_checkpoint", path, std::string("metadata \"opt\": ") + e.what());
-  }
-  const TrainingState defaults;
-  out.state.epoch = read_number(path, metadata, "epoch", defaults.epoch);
-  out.state.best_epoch = read_number(path, metadata, "best_epoch", defaults.best_epoch);
-  out.state.iteration = read_number(path, metadata, "iteration", defaults.iteration);
-  out.state.best_rsum = read_number(path, metadata, "best_rsum", defaults.best_rsum);
-  if (const auto rng = metadata.find("rng_state"); rng != metadata.end()) out.state.rng_state = rng->second;
-  out.state.step_in_epoch = read_number(path, metadata, "step_in_epoch", defaults.step_in_epoch);
-  out.state.epoch_loss_sum = read_number(path, metadata, "epoch_loss_sum", defaults.epoch_loss_sum);
-  if (const auto rng = metadata.find("epoch_rng_state"); rng != metadata.end()) out.state.epoch_rng_state = rng->second;
-  if (out.state.step_in_epoch < 0 || (out.state.step_in_epoch > 0 && out.state.epoch_rng_state.empty()))
-    fail("read_checkpoint", path, "a mid-epoch checkpoint needs \"step_in_epoch\" > 0 and \"epoch_rng_state\"");
+  read_checkpoint_metadata(metadata, path, out.opt, out.state);
   out.tensors = std::move(file.tensors);
   return out;
 }

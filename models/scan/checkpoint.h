@@ -53,6 +53,12 @@ struct Checkpoint {
 // be numbers (absent ones keep TrainingState's defaults). Every error names the file.
 Checkpoint read_checkpoint(const std::string& path);
 
+// The metadata part of read_checkpoint: the same checks, plus ranges (epoch >= -1, -1 <= best_epoch
+// <= epoch, iteration >= 0, finite sums) and generator states that parse. `path` names the file in
+// messages.
+void read_checkpoint_metadata(const std::map<std::string, std::string>& metadata, const std::string& path,
+                              ScanOptions& opt, TrainingState& state);
+
 // Copies the model tensors (every name not starting with "optimizer.") into `model`; every
 // name, shape and dtype is checked first and all differences are reported at once, with the file.
 // A tensor holding a NaN or an infinity is an error naming the file and the tensor.

@@ -165,7 +165,7 @@ TEST_CASE("convert_checkpoint.py: our checkpoint becomes a .pth.tar the PyTorch 
   const std::vector<int64_t> lengths = {4, 3};
   model.loss(model.scores(model.encode_images(images), model.encode_captions(ids, lengths), lengths)).backward();
   adam.step();
-  const scan::TrainingState state{4, 777, 301.75, 3, "generator state text"};
+  const scan::TrainingState state{4, 777, 301.75, 3, fw::Generator(11).state()};
   const std::string ours = dir.file("ours.safetensors");
   scan::save_checkpoint(ours, model, &adam, state);
 

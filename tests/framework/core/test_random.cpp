@@ -116,6 +116,12 @@ TEST_CASE("state() and set_state() resume the same stream") {
 
   CHECK_THROWS_WITH_AS(other.set_state("not a state"),
                        doctest::Contains("Generator::set_state: the text is not a saved generator state"), Error);
+  // Something after a whole state, or a state cut short: refused, and the generator is unchanged.
+  Generator unchanged(5), reference(5);
+  CHECK_THROWS_AS(unchanged.set_state(saved + " 17"), Error);
+  CHECK_THROWS_AS(unchanged.set_state(saved.substr(0, saved.size() / 2)), Error);
+  CHECK(unchanged.next_u64() == reference.next_u64());
+  other.set_state(saved + " \n");  // trailing white space is fine
 }
 
 TEST_CASE("below(n) stays below n and hits every value") {

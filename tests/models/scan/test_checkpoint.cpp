@@ -43,7 +43,7 @@ TEST_CASE("checkpoint: save, read and restore the model and the Adam state after
   const ScanModel model(tiny_options(), gen);
   optim::Adam adam(model.named_parameters(), {.lr = 0.01});
   train_step(model, adam, gen);
-  const scan::TrainingState state{3, 1234567890123, 123.45678901234567, 2, "rng state text"};
+  const scan::TrainingState state{3, 1234567890123, 123.45678901234567, 2, Generator(8).state()};
   // The parent directory is created as needed.
   const std::string path = dir.file("runs/checkpoint_3.safetensors");
   scan::save_checkpoint(path, model, &adam, state);
@@ -55,7 +55,7 @@ TEST_CASE("checkpoint: save, read and restore the model and the Adam state after
   CHECK(ckpt.state.iteration == 1234567890123);
   CHECK(ckpt.state.best_rsum == 123.45678901234567);  // exact
   CHECK(ckpt.state.best_epoch == 2);
-  CHECK(ckpt.state.rng_state == "rng state text");
+  CHECK(ckpt.state.rng_state == Generator(8).state());
   // Every parameter under its own name, plus three Adam tensors per parameter.
   const size_t n_params = model.named_parameters().size();
   CHECK(ckpt.tensors.size() == 4 * n_params);
@@ -166,6 +166,28 @@ TEST_CASE("checkpoint: errors name the file and the problem") {
   CHECK_THROWS_WITH_AS(scan::read_checkpoint(path),
                        ("read_checkpoint: " + path + ": metadata \"epoch\" must be a number, got \"3x\"").c_str(),
                        Error);
+  // Counters out of range, non-finite sums and generator states that do not parse: named before
+  // training starts from them.
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"epoch", "-2"}, {"best_epoch", "5"}, {"iteration", "-1"}}) {
+    std::map<std::string, std::string> metadata = {{"opt", opt}, {"epoch", "3"}};
+    metadata[key] = value;
+    path = with_metadata(metadata);
+    CHECK_THROWS_WITH_AS(scan::read_checkpoint(path),
+                         doctest::Contains(("read_checkpoint: " + path + ": metadata out of range: ").c_str()), Error);
+  }
+  path = with_metadata({{"opt", opt}, {"best_rsum", "nan"}});
+  CHECK_THROWS_WITH_AS(scan::read_checkpoint(path),
+                       ("read_checkpoint: " + path +
+                        ": metadata \"best_rsum\" and \"epoch_loss_sum\" must be finite numbers")
+                           .c_str(),
+                       Error);
+  for (const std::string key : {"rng_state", "epoch_rng_state"}) {
+    path = with_metadata({{"opt", opt}, {key, "1 2 3"}});
+    CHECK_THROWS_WITH_AS(
+        scan::read_checkpoint(path),
+        ("read_checkpoint: " + path + ": metadata \"" + key + "\" is not a saved generator state").c_str(), Error);
+  }
   // Without "format" and the training state (a hand-converted file): defaults.
   const scan::Checkpoint bare = scan::read_checkpoint(with_metadata({{"opt", opt}}));
   CHECK(bare.state.epoch == -1);
