@@ -1,15 +1,30 @@
 #include "framework/autograd/engine.h"
 
+#include <array>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "framework/autograd/grad_mode.h"
 #include "framework/autograd/node.h"
-#include "framework/ops/elementwise.h"
+#include "framework/devices/devices.h"
 
 namespace fw {
 
 namespace {
+
+// a + b for two gradients of the same output slot (same shape, dtype and device), computed by
+// the device's backend.
+Tensor sum_of_gradients(const Tensor& a, const Tensor& b, const std::string& op) {
+  check(a.shape() == b.shape() && a.dtype() == b.dtype() && a.device() == b.device(), "backward",
+        "gradients of different kinds reached one output of op '", op, "': ", dtype_name(a.dtype()), " ",
+        shape_str(a.shape()), " on ", a.device().str(), " and ", dtype_name(b.dtype()), " ", shape_str(b.shape()),
+        " on ", b.device().str());
+  Tensor out = Tensor::empty(a.shape(), a.dtype(), a.device());
+  const std::array<Tensor, 2> inputs{a, b};
+  backend(a.device()).elementwise(ElementwiseOp::Add, out, inputs);
+  return out;
+}
 
 // Every node reachable from `root`, ordered so that a node comes after all nodes that
 // feed gradient into it (i.e. after every consumer of its outputs). Iterative DFS, so
@@ -48,7 +63,7 @@ void run_backward(const Tensor& root, const Tensor& grad, bool retain_graph) {
     check(root.numel() == 1, "backward",
           "a gradient must be given for a non-scalar output of shape ", shape_str(root.shape()),
           " (backward() without arguments needs a one-element tensor)");
-    seed = Tensor::ones(root.shape(), root.dtype());
+    seed = Tensor::ones(root.shape(), root.dtype(), root.device());
   }
   check(seed.shape() == root.shape(), "backward", "the gradient has shape ", shape_str(seed.shape()),
         " but the output has shape ", shape_str(root.shape()));
@@ -61,7 +76,7 @@ void run_backward(const Tensor& root, const Tensor& grad, bool retain_graph) {
     std::vector<Tensor>& slots = pending[edge.node.get()];
     slots.resize(edge.node->outputs().size());
     Tensor& slot = slots[edge.output_nr];
-    slot = slot.defined() ? add(slot, g) : g;
+    slot = slot.defined() ? sum_of_gradients(slot, g, edge.node->name()) : g;
   };
   deliver(root_edge, seed.to(root.dtype()));
 
@@ -71,7 +86,8 @@ void run_backward(const Tensor& root, const Tensor& grad, bool retain_graph) {
     std::vector<Tensor> grads = std::move(it->second);
     pending.erase(it);
     for (size_t i = 0; i < node->outputs().size(); ++i) {
-      if (!grads[i].defined()) grads[i] = Tensor::zeros(node->outputs()[i].shape, node->outputs()[i].dtype);
+      if (!grads[i].defined())
+        grads[i] = Tensor::zeros(node->outputs()[i].shape, node->outputs()[i].dtype, node->outputs()[i].device);
       check_gradient(grads[i], node->outputs()[i], node->name());
     }
     std::vector<Tensor> input_grads = node->apply(grads);

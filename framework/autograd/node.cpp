@@ -1,7 +1,9 @@
 #include "framework/autograd/node.h"
 
+#include <array>
+
 #include "framework/autograd/grad_mode.h"
-#include "framework/ops/elementwise.h"
+#include "framework/devices/devices.h"
 
 namespace fw {
 
@@ -32,8 +34,17 @@ std::vector<Tensor> AccumulateGrad::apply(const std::vector<Tensor>& grads) {
   if (!leaf->grad) {
     leaf->grad = g.contiguous().clone().detach().impl_ptr();
   } else {
+    // .grad += g, by the device's backend (in place when .grad is dense, as it is unless the
+    // user set a strided one).
     Tensor accumulated(leaf->grad);
-    add_(accumulated, g);
+    check(g.dtype() == accumulated.dtype() && g.device() == accumulated.device(), "backward",
+          "the gradient of a leaf is ", dtype_name(g.dtype()), " on ", g.device().str(), " but its .grad is ",
+          dtype_name(accumulated.dtype()), " on ", accumulated.device().str());
+    Backend& device = backend(accumulated.device());
+    Tensor dense = accumulated.is_contiguous() ? accumulated : accumulated.contiguous();
+    const std::array<Tensor, 2> inputs{dense.detach(), g};
+    device.elementwise(ElementwiseOp::Add, dense, inputs);
+    if (!dense.shares_storage_with(accumulated)) device.copy(accumulated, dense);
   }
   return {};
 }
@@ -57,7 +68,7 @@ Edge gradient_edge(const Tensor& input) {
   std::shared_ptr<Node> accumulator = impl.grad_accumulator.lock();
   if (!accumulator) {
     auto node = std::make_shared<AccumulateGrad>(input.impl_ptr());
-    node->outputs_.push_back({impl.shape, impl.dtype});
+    node->outputs_.push_back({impl.shape, impl.dtype, impl.storage->device()});
     impl.grad_accumulator = node;
     accumulator = node;
   }
@@ -84,7 +95,7 @@ std::vector<Tensor> record(const char* name, std::vector<Tensor> outputs, const 
     impl->requires_grad = true;
     impl->grad_fn = node;
     impl->output_nr = static_cast<int>(i);
-    node->outputs_.push_back({impl->shape, impl->dtype});
+    node->outputs_.push_back({impl->shape, impl->dtype, impl->storage->device()});
     out = Tensor(impl);
   }
   return outputs;

@@ -22,9 +22,12 @@ struct Edge {
   int output_nr = 0;
 };
 
+// What a node's output was: its gradient must match it (the engine checks; a missing gradient is
+// zeros of this kind, on this device).
 struct OutputInfo {
   Shape shape;
   DType dtype;
+  Device device;
 };
 
 class Node {

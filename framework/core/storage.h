@@ -9,7 +9,8 @@ namespace fw {
 
 class Storage {
  public:
-  // Uninitialised memory for `nbytes` bytes, 64-byte aligned on the CPU.
+  // Uninitialised memory for `nbytes` bytes from the device's allocator (core/allocator.h),
+  // 64-byte aligned on the CPU.
   Storage(std::size_t nbytes, Device device);
   ~Storage();
   Storage(const Storage&) = delete;

@@ -83,6 +83,7 @@ class Tensor {
 
   // ---- conversion / copies --------------------------------------------------------------
   Tensor to(DType dtype) const;     // differentiable between float types
+  Tensor to(Device device) const;   // a copy on `device` (itself when already there); differentiable
   Tensor contiguous() const;        // differentiable; returns *this when already dense
   Tensor clone() const;             // differentiable dense copy
 

@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "framework/ops/cross_attention.h"
+#include "framework/backend/cross_attention_options.h"
 
 namespace fw::cpu {
 

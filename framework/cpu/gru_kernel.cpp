@@ -52,19 +52,6 @@ T sigmoid(T v) {
 
 }  // namespace
 
-int64_t GruGeometry::active(int64_t s) const {
-  int64_t n = 0;
-  while (n < batch && lengths[order[n]] > s) ++n;
-  return n;
-}
-
-std::vector<int64_t> gru_row_order(const std::vector<int64_t>& lengths) {
-  std::vector<int64_t> order(lengths.size());
-  std::iota(order.begin(), order.end(), int64_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return lengths[a] > lengths[b]; });
-  return order;
-}
-
 template <typename T>
 void gru_direction_forward(const GruGeometry& g, const T* x, const T* w_ih, const T* w_hh, const T* b_ih, const T* b_hh,
                            T* out, int64_t out_ld, int64_t out_col, T* h_n, T* gates, T* states) {

@@ -23,23 +23,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "framework/backend/gru_geometry.h"
+
 namespace fw::cpu {
-
-struct GruGeometry {
-  int64_t batch = 0, time = 0, input = 0, hidden = 0;
-  int64_t steps = 0;                 // max length
-  const int64_t* lengths = nullptr;  // [B], each in 1..T
-  const int64_t* order = nullptr;    // [B], sequences by decreasing length (see gru_row_order)
-  bool reverse = false;
-
-  // The time index sequence b reads at step s (only meaningful while s < lengths[b]).
-  int64_t time_at(int64_t b, int64_t s) const { return reverse ? lengths[b] - 1 - s : s; }
-  // The number of sequences longer than s, i.e. the rows active at step s.
-  int64_t active(int64_t s) const;
-};
-
-// Batch indices sorted by decreasing length; ties keep batch order.
-std::vector<int64_t> gru_row_order(const std::vector<int64_t>& lengths);
 
 template <typename T>
 void gru_direction_forward(const GruGeometry& g, const T* x, const T* w_ih, const T* w_hh, const T* b_ih, const T* b_hh,

@@ -1,33 +1,16 @@
 #pragma once
-// The CPU reduction kernel shared by sum, mean, max and logsumexp. A reduction over a set of
-// dims is laid out as [outer, R, inner]: the kept dims before the reduced block (outer), the
-// reduced elements (R) and the kept dims after it (inner). Each output element is combined
-// by one thread, in increasing r, so the result does not depend on the thread count.
+// The CPU reduction kernel shared by sum, mean, max and logsumexp, on the [outer, R, inner]
+// layout of a ReductionPlan (backend/reduction_plan.h). Each output element is combined by one
+// thread, in increasing r, so the result does not depend on the thread count.
 #include <algorithm>
 #include <array>
 #include <vector>
 
 #include "framework/core/parallel.h"
+#include "framework/backend/reduction_plan.h"
 #include "framework/core/tensor.h"
 
 namespace fw::cpu {
-
-struct ReductionPlan {
-  std::vector<int64_t> dims;  // sorted, unique, non-negative
-  Shape keep_shape;           // input shape with reduced dims set to 1
-  Shape drop_shape;           // input shape without the reduced dims
-  std::vector<int64_t> perm;  // identity when the reduced dims are adjacent, else kept dims then reduced dims
-  int64_t outer = 1, reduced = 1, inner = 1;
-
-  // The reduced result (laid out as keep_shape) reshaped to what the caller asked for.
-  Tensor shape_out(const Tensor& keep_result, bool keepdim) const {
-    return keepdim ? keep_result : keep_result.reshape(drop_shape);
-  }
-  // An output-shaped tensor (keepdim or not) seen with keep_shape, ready to broadcast.
-  Tensor keepdim_view(const Tensor& t, bool keepdim) const { return keepdim ? t : t.reshape(keep_shape); }
-};
-
-ReductionPlan plan_reduction(const Tensor& x, const std::vector<int64_t>& dims, const char* op);
 
 // The input arranged as a dense [outer, R, inner] block (a view when possible). With one
 // reduced dim the arrangement is the identity, so the block is x's shape made contiguous.

@@ -3,7 +3,7 @@
 #include <functional>
 
 #include "framework/autograd/node.h"
-#include "framework/cpu/strided_loop.h"
+#include "framework/devices/devices.h"
 #include "framework/ops/indexing.h"
 
 namespace fw {
@@ -14,10 +14,11 @@ namespace {
 using Window = std::function<Tensor(const Tensor&, size_t)>;
 
 Tensor join(const char* op, const std::vector<Tensor>& tensors, const Shape& shape, const Window& window) {
-  Tensor out = Tensor::empty(shape, tensors[0].dtype());
+  Tensor out = Tensor::empty(shape, tensors[0].dtype(), tensors[0].device());
+  Backend& device = backend(out.device());
   for (size_t i = 0; i < tensors.size(); ++i) {
     Tensor target = window(out, i);
-    cpu::copy_into(target, tensors[i]);
+    device.copy(target, tensors[i]);
   }
   std::vector<bool> needed;
   for (const Tensor& t : tensors) needed.push_back(t.requires_grad());
@@ -36,6 +37,8 @@ void check_joinable(const char* op, const std::vector<Tensor>& tensors, int64_t 
     const Tensor& t = tensors[i];
     check(t.dtype() == first.dtype(), op, "input ", i, " is ", dtype_name(t.dtype()), " ", shape_str(t.shape()),
           " but input 0 is ", dtype_name(first.dtype()), " ", shape_str(first.shape()));
+    check(t.device() == first.device(), op, "input ", i, " is on ", t.device().str(), " but input 0 is on ",
+          first.device().str());
     bool matches = t.dim() == first.dim();
     for (int64_t d = 0; matches && d < t.dim(); ++d) matches = d == free_dim || t.shape()[d] == first.shape()[d];
     check(matches, op, "input ", i, " has shape ", shape_str(t.shape()), " but input 0 has shape ",

@@ -1,52 +1,28 @@
-// The fused cross attention op: shape checks, the GEMMs shared by all pairs, the parallel loops
-// over pairs (per-pair math in cpu/cross_attention_kernel) and the hand-written backward.
+// The fused cross attention op: argument checks and the autograd record; the computation is the
+// device backend's (the CPU one: cpu/cross_attention_backend.cpp).
 #include "framework/ops/cross_attention.h"
 
-#include <algorithm>
 #include <cmath>
 #include <memory>
-#include <utility>
 
 #include "framework/autograd/node.h"
-#include "framework/core/parallel.h"
-#include "framework/cpu/cross_attention_kernel.h"
-#include "framework/cpu/gemm.h"
+#include "framework/devices/devices.h"
 #include "framework/ops/elementwise.h"
 
 namespace fw {
 
 namespace {
 
-// Sizes of one call and how a pair maps onto the kernel's (query, context) view.
-// t2i: context = images (R regions), query = captions (words); i2t: the other way round.
-struct Geometry {
-  int64_t n_img, R, n_cap, L, d;
-  bool t2i;
-  std::vector<int64_t> lens;
-
-  int64_t raw_cols() const { return n_cap * L; }
-  int64_t n_context() const { return t2i ? n_img : n_cap; }  // entities on the context side
-  int64_t n_query() const { return t2i ? n_cap : n_img; }    // entities on the query side
-  int64_t context_rows() const { return t2i ? R : L; }       // rows of one context entity
-  int64_t query_rows() const { return t2i ? L : R; }
-  int64_t nq(int64_t c) const { return t2i ? lens[c] : R; }
-  int64_t ns(int64_t c) const { return t2i ? R : lens[c]; }
-  // Position in the raw score matrix [n_img·R, n_cap·L] of (context s, query q) for pair (i, c).
-  int64_t raw_index(int64_t i, int64_t c, int64_t s, int64_t q) const {
-    return t2i ? (i * R + s) * raw_cols() + c * L + q : (i * R + q) * raw_cols() + c * L + s;
-  }
-};
-
-Geometry validate(const char* op, const Tensor& images, const Tensor& captions, const std::vector<int64_t>& cap_lens,
+void validate(const char* op, const Tensor& images, const Tensor& captions, const std::vector<int64_t>& cap_lens,
                   const CrossAttentionOptions& options) {
   check(images.defined() && captions.defined(), op, "images and captions must be defined tensors");
   check(images.dim() == 3, op, "expected images [n_img, R, d], got shape ", shape_str(images.shape()));
   check(captions.dim() == 3, op, "expected captions [n_cap, L, d], got shape ", shape_str(captions.shape()));
   check_same_dtype(op, images, captions);
   check(is_floating(images.dtype()), op, "expected float32 or float64 tensors, got ", dtype_name(images.dtype()));
-  const Geometry g{images.size(0),   images.size(1), captions.size(0),
-                   captions.size(1), images.size(2), options.direction == CrossAttn::T2I,
-                   cap_lens};
+  struct {
+    int64_t n_img, R, n_cap, L, d;
+  } g{images.size(0), images.size(1), captions.size(0), captions.size(1), images.size(2)};
   check(g.n_img > 0 && g.R > 0 && g.d > 0 && g.n_cap > 0 && g.L > 0, op,
         "expected non-empty images [n_img, R, d] and captions [n_cap, L, d], got images ", shape_str(images.shape()),
         " and captions ", shape_str(captions.shape()));
@@ -60,222 +36,29 @@ Geometry validate(const char* op, const Tensor& images, const Tensor& captions, 
   check(std::isfinite(options.lambda_softmax), op, "lambda_softmax must be finite, got ", options.lambda_softmax);
   check(options.agg != Aggregation::LogSumExp || (options.lambda_lse > 0 && std::isfinite(options.lambda_lse)), op,
         "LogSumExp needs a finite lambda_lse > 0, got ", options.lambda_lse);
-  return g;
 }
 
-cpu::XattnParams params_of(const CrossAttentionOptions& o) { return {o.norm, o.agg, o.lambda_softmax, o.lambda_lse}; }
-
-// What every pair reads: the raw scores of all pairs (one GEMM), the Gram matrices of the
-// context entities and the squared norms of the query rows. Kept by the backward.
-struct Products {
-  Tensor images, captions;           // dense, detached; padded words zeroed
-  Tensor raw;                        // [n_img·R, n_cap·L]: raw[i·R + r, c·L + j] = v_ir · e_cj
-  std::vector<double> context_gram;  // [n_context, rows, rows], exactly symmetric
-  std::vector<double> query_sqnorm;  // [n_query, rows]: squared norm of every query row
-};
-
-template <typename T>
-cpu::GemmOperand<T> dense(const T* data, int64_t ld, int64_t batch_stride = 0, bool transposed = false) {
-  return {data, {transposed, ld}, batch_stride};
-}
-
-// A dense copy of the captions whose padded rows (j >= cap_lens[c]) are zero, so that whatever
-// they held (even inf or nan) reaches neither the scores nor the gradients.
-template <typename T>
-Tensor zero_padding(const Tensor& captions, const Geometry& g) {
-  const Tensor source = captions.detach().contiguous();
-  if (std::all_of(g.lens.begin(), g.lens.end(), [&](int64_t len) { return len == g.L; })) return source;
-  Tensor out = Tensor::zeros(captions.shape(), captions.dtype());
-  const T* in = source.data<T>();
-  T* o = out.data<T>();
-  for (int64_t c = 0; c < g.n_cap; ++c)
-    std::copy(in + c * g.L * g.d, in + (c * g.L + g.lens[c]) * g.d, o + c * g.L * g.d);
-  return out;
-}
-
-template <typename T>
-Products compute_products(const Tensor& images, const Tensor& captions, const Geometry& g) {
-  Products p{images.detach().contiguous(), zero_padding<T>(captions, g), Tensor(), {}, {}};
-  const T* v = p.images.data<T>();
-  const T* e = p.captions.data<T>();
-  // raw = V_flat E_flatᵀ: [n_img·R, d] × [d, n_cap·L].
-  p.raw = Tensor::empty({g.n_img * g.R, g.raw_cols()}, images.dtype());
-  cpu::batched_gemm<T>(1, g.n_img * g.R, g.raw_cols(), g.d, dense(v, g.d), dense(e, g.d, 0, true), p.raw.data<T>());
-
-  // G_b = X_b X_bᵀ for every context entity b, made exactly symmetric from its upper triangle.
-  const T* context = g.t2i ? v : e;
-  const int64_t n = g.context_rows(), block = n * g.d;
-  std::vector<T> gram(g.n_context() * n * n);
-  cpu::batched_gemm<T>(g.n_context(), n, n, g.d, dense(context, g.d, block), dense(context, g.d, block, true),
-                       gram.data());
-  p.context_gram.resize(gram.size());
-  parallel_for(g.n_context(), 1, [&](int64_t begin, int64_t end) {
-    for (int64_t b = begin; b < end; ++b)
-      for (int64_t s = 0; s < n; ++s)
-        for (int64_t t = 0; t < n; ++t)
-          p.context_gram[(b * n + s) * n + t] = gram[(b * n + std::min(s, t)) * n + std::max(s, t)];
-  });
-
-  const T* query = g.t2i ? e : v;
-  const int64_t rows = g.n_query() * g.query_rows();
-  p.query_sqnorm.resize(rows);
-  parallel_for(rows, 64, [&](int64_t begin, int64_t end) {
-    for (int64_t row = begin; row < end; ++row) {
-      double sq = 0;
-      for (int64_t k = 0; k < g.d; ++k) sq += static_cast<double>(query[row * g.d + k]) * query[row * g.d + k];
-      p.query_sqnorm[row] = sq;
-    }
-  });
-  return p;
-}
-
-// The kernel's view of pair (i, c); its raw scores are copied into `raw` as [ns, nq] in double.
-template <typename T>
-cpu::XattnPair load_pair(const Products& p, const Geometry& g, int64_t i, int64_t c, std::vector<double>& raw) {
-  const int64_t nq = g.nq(c), ns = g.ns(c);
-  raw.resize(nq * ns);
-  const T* all = p.raw.data<T>();
-  for (int64_t s = 0; s < ns; ++s)
-    for (int64_t q = 0; q < nq; ++q) raw[s * nq + q] = all[g.raw_index(i, c, s, q)];
-  const int64_t n = g.context_rows(), context = g.t2i ? i : c, query = g.t2i ? c : i;
-  return {
-      nq, ns, raw.data(), p.context_gram.data() + context * n * n, n, p.query_sqnorm.data() + query * g.query_rows()};
-}
-
-template <typename T>
-Tensor scores_forward(const Products& p, const Geometry& g, const cpu::XattnParams& params) {
-  Tensor scores = Tensor::empty({g.n_img, g.n_cap}, p.raw.dtype());
-  T* out = scores.data<T>();
-  parallel_for(g.n_img * g.n_cap, 4, [&](int64_t begin, int64_t end) {
-    cpu::XattnWorkspace ws;
-    std::vector<double> raw;
-    for (int64_t pair = begin; pair < end; ++pair) {
-      const int64_t i = pair / g.n_cap, c = pair % g.n_cap;
-      out[pair] = static_cast<T>(cpu::xattn_pair_forward(load_pair<T>(p, g, i, c, raw), params, ws));
-    }
-  });
-  return scores;
-}
-
-// d_images, d_captions for the score gradient `grad` [n_img, n_cap]:
-//   1. per pair, the kernel gives dA (the pair's block of d_raw), dG (context Gram, accumulated)
-//      and d‖query row‖². Context entities are split among threads and each loops over its
-//      partners in order, so every dG is summed by one thread in a fixed order; the query-side
-//      terms go to a per-pair buffer summed over context entities in index order afterwards.
-//   2. raw = V Eᵀ:            dV += d_raw E,          dE += d_rawᵀ V
-//      G = X Xᵀ (context):    dX += (dG + dGᵀ) X
-//      ‖x_q‖² (query rows):   dx_q += 2 d‖x_q‖² x_q
-// Padded words get no dA and no dG, so their gradient is exactly zero.
-template <typename T>
-std::pair<Tensor, Tensor> scores_backward(const Products& p, const Geometry& g, const cpu::XattnParams& params,
-                                          const Tensor& grad) {
-  const Tensor d_scores = grad.contiguous();
-  const T* ds = d_scores.data<T>();
-  Tensor d_raw = Tensor::zeros(p.raw.shape(), p.raw.dtype());
-  T* dr = d_raw.data<T>();
-  const int64_t n_ctx = g.n_context(), n_qry = g.n_query(), crows = g.context_rows(), qrows = g.query_rows();
-  std::vector<double> d_gram(n_ctx * crows * crows, 0.0), d_query_parts(n_ctx * n_qry * qrows, 0.0);
-  parallel_for(n_ctx, 1, [&](int64_t begin, int64_t end) {
-    cpu::XattnWorkspace ws;
-    std::vector<double> raw, d_block;
-    for (int64_t b = begin; b < end; ++b)
-      for (int64_t other = 0; other < n_qry; ++other) {
-        const int64_t i = g.t2i ? b : other, c = g.t2i ? other : b;
-        const cpu::XattnPair pair = load_pair<T>(p, g, i, c, raw);
-        d_block.resize(pair.nq * pair.ns);
-        cpu::xattn_pair_backward(pair, params, static_cast<double>(ds[i * g.n_cap + c]), ws, d_block.data(),
-                                 d_gram.data() + b * crows * crows, d_query_parts.data() + (b * n_qry + other) * qrows);
-        for (int64_t s = 0; s < pair.ns; ++s)
-          for (int64_t q = 0; q < pair.nq; ++q) dr[g.raw_index(i, c, s, q)] = static_cast<T>(d_block[s * pair.nq + q]);
-      }
-  });
-
-  Tensor d_images = Tensor::empty(p.images.shape(), p.images.dtype());
-  Tensor d_captions = Tensor::empty(p.captions.shape(), p.captions.dtype());
-  const T* v = p.images.data<T>();
-  const T* e = p.captions.data<T>();
-  const int64_t rows_v = g.n_img * g.R, rows_e = g.raw_cols();
-  cpu::batched_gemm<T>(1, rows_v, g.d, rows_e, dense(dr, rows_e), dense(e, g.d), d_images.data<T>());
-  cpu::batched_gemm<T>(1, rows_e, g.d, rows_v, dense(dr, rows_e, 0, true), dense(v, g.d), d_captions.data<T>());
-
-  // Context side: dX_b += (dG_b + dG_bᵀ) X_b.
-  std::vector<T> sym(d_gram.size()), from_gram(n_ctx * crows * g.d);
-  for (int64_t b = 0; b < n_ctx; ++b)
-    for (int64_t s = 0; s < crows; ++s)
-      for (int64_t t = 0; t < crows; ++t) {
-        const int64_t base = b * crows * crows;
-        sym[base + s * crows + t] = static_cast<T>(d_gram[base + s * crows + t] + d_gram[base + t * crows + s]);
-      }
-  const T* context = g.t2i ? v : e;
-  const int64_t block = crows * g.d;
-  cpu::batched_gemm<T>(n_ctx, crows, g.d, crows, dense(sym.data(), crows, crows * crows), dense(context, g.d, block),
-                       from_gram.data());
-  T* d_context = (g.t2i ? d_images : d_captions).data<T>();
-  parallel_for(n_ctx * block, 4096, [&](int64_t begin, int64_t end) {
-    for (int64_t k = begin; k < end; ++k) d_context[k] += from_gram[k];
-  });
-
-  // Query side: d‖x_q‖² summed over the context entities in index order, then dx_q += 2 d‖x_q‖² x_q.
-  const T* query = g.t2i ? e : v;
-  T* d_query = (g.t2i ? d_captions : d_images).data<T>();
-  parallel_for(n_qry * qrows, 16, [&](int64_t begin, int64_t end) {
-    for (int64_t row = begin; row < end; ++row) {
-      const int64_t other = row / qrows, q = row % qrows;
-      double d_sq = 0;
-      for (int64_t b = 0; b < n_ctx; ++b) d_sq += d_query_parts[(b * n_qry + other) * qrows + q];
-      const T scale = static_cast<T>(2 * d_sq);
-      for (int64_t k = 0; k < g.d; ++k) d_query[row * g.d + k] += scale * query[row * g.d + k];
-    }
-  });
-  return {d_images, d_captions};
-}
 
 }  // namespace
 
 Tensor cross_attention_scores(const Tensor& images, const Tensor& captions, const std::vector<int64_t>& cap_lens,
                               const CrossAttentionOptions& options) {
-  const char* op = "cross_attention_scores";
-  const Geometry g = validate(op, images, captions, cap_lens, options);
-  const cpu::XattnParams params = params_of(options);
-  auto products = std::make_shared<Products>();
-  Tensor scores = dispatch_floating(images.dtype(), op, [&]<typename T>() {
-    *products = compute_products<T>(images, captions, g);
-    return scores_forward<T>(*products, g, params);
-  });
-  // The backward keeps the raw scores, the Grams and the (detached) inputs; it recomputes each
-  // pair's attention instead of storing it.
-  return record1("cross_attention", scores, {images, captions}, [products, g, params](const Tensor& grad) {
-    auto [d_images, d_captions] = dispatch_floating(grad.dtype(), "cross_attention_backward", [&]<typename T>() {
-      return scores_backward<T>(*products, g, params, grad);
-    });
+  validate("cross_attention_scores", images, captions, cap_lens, options);
+  Backend& device = backend(images.device());
+  std::shared_ptr<CrossAttentionSaved> saved;
+  Tensor scores = device.cross_attention_forward(images, captions, cap_lens, options, saved);
+  // The backward keeps what the backend saved (on the CPU: the raw scores, the Grams and the
+  // detached inputs) and recomputes each pair's attention instead of storing it.
+  return record1("cross_attention", scores, {images, captions}, [saved, device = &device](const Tensor& grad) {
+    auto [d_images, d_captions] = device->cross_attention_backward(*saved, grad);
     return std::vector<Tensor>{d_images, d_captions};
   });
 }
 
 Tensor cross_attention_weights(const Tensor& images, const Tensor& captions, const std::vector<int64_t>& cap_lens,
                                const CrossAttentionOptions& options) {
-  const char* op = "cross_attention_weights";
-  const Geometry g = validate(op, images, captions, cap_lens, options);
-  const cpu::XattnParams params = params_of(options);
-  const int64_t qrows = g.query_rows(), crows = g.context_rows();
-  return dispatch_floating(images.dtype(), op, [&]<typename T>() {
-    const Products p = compute_products<T>(images, captions, g);
-    // t2i: [n_img, n_cap, L, R] (query = words, context = regions); i2t: [n_img, n_cap, R, L].
-    Tensor weights = Tensor::zeros({g.n_img, g.n_cap, qrows, crows}, images.dtype());
-    T* out = weights.data<T>();
-    parallel_for(g.n_img * g.n_cap, 4, [&](int64_t begin, int64_t end) {
-      cpu::XattnWorkspace ws;
-      std::vector<double> raw, alpha;
-      for (int64_t pair = begin; pair < end; ++pair) {
-        const int64_t i = pair / g.n_cap, c = pair % g.n_cap, nq = g.nq(c), ns = g.ns(c);
-        alpha.resize(nq * ns);
-        cpu::xattn_pair_forward(load_pair<T>(p, g, i, c, raw), params, ws, alpha.data());
-        for (int64_t q = 0; q < nq; ++q)
-          for (int64_t s = 0; s < ns; ++s) out[(pair * qrows + q) * crows + s] = static_cast<T>(alpha[q * ns + s]);
-      }
-    });
-    return weights;
-  });
+  validate("cross_attention_weights", images, captions, cap_lens, options);
+  return backend(images.device()).cross_attention_weights(images, captions, cap_lens, options);
 }
 
 }  // namespace fw

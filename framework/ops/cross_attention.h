@@ -34,21 +34,10 @@
 #include <string>
 #include <vector>
 
+#include "framework/backend/cross_attention_options.h"
 #include "framework/core/tensor.h"
 
 namespace fw {
-
-enum class CrossAttn { T2I, I2T };
-enum class RawFeatureNorm { Softmax, L2Norm, ClippedL2Norm, Clipped, NoNorm, L1Norm, ClippedL1Norm };
-enum class Aggregation { LogSumExp, Mean, Max, Sum };
-
-struct CrossAttentionOptions {
-  CrossAttn direction = CrossAttn::T2I;
-  RawFeatureNorm norm = RawFeatureNorm::ClippedL2Norm;
-  Aggregation agg = Aggregation::LogSumExp;
-  double lambda_softmax = 9.0;  // λ1, the inverse temperature of the attention softmax
-  double lambda_lse = 6.0;      // λ2, the LogSumExp sharpness (must be > 0 for LogSumExp)
-};
 
 // The original command-line spellings: "t2i"/"i2t"; "softmax", "l2norm", "clipped_l2norm",
 // "l1norm", "clipped_l1norm", "clipped", "no_norm"; "LogSumExp", "Mean", "Max", "Sum".

@@ -1,11 +1,12 @@
 #include "framework/ops/elementwise.h"
 
 #include <algorithm>
+#include <array>
 #include <numeric>
 
 #include "framework/autograd/grad_mode.h"
 #include "framework/autograd/node.h"
-#include "framework/cpu/strided_loop.h"
+#include "framework/devices/devices.h"
 #include "framework/ops/reduce.h"
 
 namespace fw {
@@ -16,26 +17,32 @@ void check_same_dtype(const char* op, const Tensor& a, const Tensor& b) {
   check(a.device() == b.device(), op, "device mismatch: ", a.device().str(), " vs ", b.device().str());
 }
 
-namespace {
+void check_floating(const char* op, const Tensor& t) {
+  check(is_floating(t.dtype()), op, "expected a float32 or float64 tensor, got ", dtype_name(t.dtype()));
+}
 
-// out = f(a, b) elementwise over the broadcast shape.
-template <typename F>
-Tensor binary_forward(const char* op, const Tensor& a, const Tensor& b, F f) {
-  check_same_dtype(op, a, b);
-  Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape(), op), a.dtype());
-  dispatch_floating(a.dtype(), op, [&]<typename T>() {
-    cpu::map_elements<T, T, 2>(out, {a, b}, [&](T x, T y) { return static_cast<T>(f(x, y)); });
-  });
+Tensor apply_elementwise(const char* op, ElementwiseOp code, std::initializer_list<Tensor> inputs, double scalar) {
+  const Tensor& first = *inputs.begin();
+  Shape shape = first.shape();
+  for (const Tensor& t : inputs) {
+    check(t.dtype() == first.dtype(), op, "dtype mismatch: ", dtype_name(first.dtype()), " ",
+          shape_str(first.shape()), " vs ", dtype_name(t.dtype()), " ", shape_str(t.shape()));
+    check(t.device() == first.device(), op, "device mismatch: ", first.device().str(), " vs ", t.device().str());
+    shape = broadcast_shapes(shape, t.shape(), op);
+  }
+  check_floating(op, first);
+  Tensor out = Tensor::empty(shape, first.dtype(), first.device());
+  backend(first.device()).elementwise(code, out, std::span<const Tensor>(inputs.begin(), inputs.size()), scalar);
   return out;
 }
 
-template <typename F>
-Tensor unary_forward(const char* op, const Tensor& a, F f) {
-  Tensor out = Tensor::empty(a.shape(), a.dtype());
-  dispatch_floating(a.dtype(), op, [&]<typename T>() {
-    cpu::map_elements<T, T, 1>(out, {a}, [&](T x) { return static_cast<T>(f(x)); });
-  });
-  return out;
+namespace {
+
+using E = ElementwiseOp;
+
+Tensor binary_forward(const char* op, ElementwiseOp code, const Tensor& a, const Tensor& b) {
+  check_same_dtype(op, a, b);
+  return apply_elementwise(op, code, {a, b});
 }
 
 void check_in_place(const char* op, const Tensor& a) {
@@ -47,28 +54,28 @@ void check_in_place(const char* op, const Tensor& a) {
 }  // namespace
 
 Tensor add(const Tensor& a, const Tensor& b) {
-  Tensor out = binary_forward("add", a, b, [](auto x, auto y) { return x + y; });
+  Tensor out = binary_forward("add", E::Add, a, b);
   return record1("add", out, {a, b}, [sa = a.shape(), sb = b.shape()](const Tensor& g) {
     return std::vector<Tensor>{sum_to(g, sa), sum_to(g, sb)};
   });
 }
 
 Tensor sub(const Tensor& a, const Tensor& b) {
-  Tensor out = binary_forward("sub", a, b, [](auto x, auto y) { return x - y; });
+  Tensor out = binary_forward("sub", E::Sub, a, b);
   return record1("sub", out, {a, b}, [sa = a.shape(), sb = b.shape()](const Tensor& g) {
     return std::vector<Tensor>{sum_to(g, sa), sum_to(neg(g), sb)};
   });
 }
 
 Tensor mul(const Tensor& a, const Tensor& b) {
-  Tensor out = binary_forward("mul", a, b, [](auto x, auto y) { return x * y; });
+  Tensor out = binary_forward("mul", E::Mul, a, b);
   return record1("mul", out, {a, b}, [a = a.detach(), b = b.detach()](const Tensor& g) {
     return std::vector<Tensor>{sum_to(g * b, a.shape()), sum_to(g * a, b.shape())};
   });
 }
 
 Tensor div(const Tensor& a, const Tensor& b) {
-  Tensor out = binary_forward("div", a, b, [](auto x, auto y) { return x / y; });
+  Tensor out = binary_forward("div", E::Div, a, b);
   // d(a/b)/da = 1/b, d(a/b)/db = -a/b² = -out/b
   return record1("div", out, {a, b}, [b = b.detach(), out = out.detach(), sa = a.shape()](const Tensor& g) {
     const Tensor g_over_b = g / b;
@@ -77,27 +84,27 @@ Tensor div(const Tensor& a, const Tensor& b) {
 }
 
 Tensor neg(const Tensor& a) {
-  Tensor out = unary_forward("neg", a, [](auto x) { return -x; });
+  Tensor out = apply_elementwise("neg", E::Neg, {a});
   return record1("neg", out, {a}, [](const Tensor& g) { return std::vector<Tensor>{neg(g)}; });
 }
 
 Tensor add(const Tensor& a, double s) {
-  Tensor out = unary_forward("add_scalar", a, [s](auto x) { return x + s; });
+  Tensor out = apply_elementwise("add_scalar", E::AddScalar, {a}, s);
   return record1("add_scalar", out, {a}, [](const Tensor& g) { return std::vector<Tensor>{g}; });
 }
 
 Tensor mul(const Tensor& a, double s) {
-  Tensor out = unary_forward("mul_scalar", a, [s](auto x) { return x * s; });
+  Tensor out = apply_elementwise("mul_scalar", E::MulScalar, {a}, s);
   return record1("mul_scalar", out, {a}, [s](const Tensor& g) { return std::vector<Tensor>{g * s}; });
 }
 
 Tensor rsub(const Tensor& a, double s) {
-  Tensor out = unary_forward("rsub_scalar", a, [s](auto x) { return s - x; });
+  Tensor out = apply_elementwise("rsub_scalar", E::RSubScalar, {a}, s);
   return record1("rsub_scalar", out, {a}, [](const Tensor& g) { return std::vector<Tensor>{neg(g)}; });
 }
 
 Tensor rdiv(const Tensor& a, double s) {
-  Tensor out = unary_forward("rdiv_scalar", a, [s](auto x) { return s / x; });
+  Tensor out = apply_elementwise("rdiv_scalar", E::RDivScalar, {a}, s);
   // d(s/a)/da = -s/a² = -out/a
   return record1("rdiv_scalar", out, {a}, [a = a.detach(), out = out.detach()](const Tensor& g) {
     return std::vector<Tensor>{neg(g * out / a)};
@@ -125,33 +132,34 @@ void add_scaled_(Tensor& a, const Tensor& b, double scale) {
   check_same_dtype("add_", a, b);
   check(broadcast_shapes(a.shape(), b.shape(), "add_") == a.shape(), "add_", "cannot add shape ",
         shape_str(b.shape()), " into shape ", shape_str(a.shape()));
+  check_floating("add_", a);
+  Backend& device = backend(a.device());
   Tensor dense = a.is_contiguous() ? a : a.contiguous();
-  dispatch_floating(a.dtype(), "add_", [&]<typename T>() {
-    const T s = static_cast<T>(scale);
-    cpu::map_elements<T, T, 2>(dense, {dense.detach(), b}, [s](T x, T y) { return x + s * y; });
-  });
-  if (!dense.shares_storage_with(a)) cpu::copy_into(a, dense);
+  const std::array<Tensor, 2> inputs{dense.detach(), b};
+  device.elementwise(E::AddScaled, dense, inputs, scale);
+  if (!dense.shares_storage_with(a)) device.copy(a, dense);
 }
 
 void mul_(Tensor& a, double s) {
   check_in_place("mul_", a);
+  check_floating("mul_", a);
+  Backend& device = backend(a.device());
   Tensor dense = a.is_contiguous() ? a : a.contiguous();
-  dispatch_floating(a.dtype(), "mul_", [&]<typename T>() {
-    cpu::map_elements<T, T, 1>(dense, {dense.detach()}, [s](T x) { return static_cast<T>(x * s); });
-  });
-  if (!dense.shares_storage_with(a)) cpu::copy_into(a, dense);
+  const std::array<Tensor, 1> inputs{dense.detach()};
+  device.elementwise(E::MulScalar, dense, inputs, s);
+  if (!dense.shares_storage_with(a)) device.copy(a, dense);
 }
 
 void copy_(Tensor& dst, const Tensor& src) {
   check_in_place("copy_", dst);
   check(broadcast_shapes(dst.shape(), src.shape(), "copy_") == dst.shape(), "copy_", "cannot copy shape ",
         shape_str(src.shape()), " into shape ", shape_str(dst.shape()));
-  cpu::copy_into(dst, src);
+  backend(common_device("copy_", {&dst, &src})).copy(dst, src);
 }
 
 void fill_(Tensor& t, double value) {
   check_in_place("fill_", t);
-  cpu::fill(t, value);
+  backend(t.device()).fill(t, value);
 }
 
 }  // namespace fw

@@ -2,6 +2,9 @@
 // Binary arithmetic with NumPy broadcasting, its scalar variants, and the in-place updates
 // used by gradient accumulation and optimisers. Every binary op's backward reduces the
 // gradient back to each input's shape with sum_to (the one place broadcasting is undone).
+#include <initializer_list>
+
+#include "framework/backend/elementwise_ops.h"
 #include "framework/core/tensor.h"
 
 namespace fw {
@@ -44,7 +47,15 @@ inline Tensor operator*(double s, const Tensor& a) { return mul(a, s); }
 inline Tensor operator/(const Tensor& a, double s) { return mul(a, 1.0 / s); }
 inline Tensor operator/(double s, const Tensor& a) { return rdiv(a, s); }
 
+// A new tensor ElementwiseFn<code>{scalar}(inputs...) over the inputs' broadcast shape, on their
+// device, computed by that device's backend; not recorded by autograd (the ops and their
+// backward closures build on it). The inputs share one floating dtype and one device; errors
+// name `op`.
+Tensor apply_elementwise(const char* op, ElementwiseOp code, std::initializer_list<Tensor> inputs, double scalar = 0);
+
 // Shared checks for ops with two tensor operands: same dtype, same device, floating dtype.
 void check_same_dtype(const char* op, const Tensor& a, const Tensor& b);
+// "op: expected a float32 or float64 tensor, got int64" unless t is floating.
+void check_floating(const char* op, const Tensor& t);
 
 }  // namespace fw

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "framework/autograd/node.h"
-#include "framework/cpu/gru_kernel.h"
+#include "framework/devices/devices.h"
 
 namespace fw {
 
@@ -26,7 +26,7 @@ struct GruRows {
   std::vector<int64_t> lengths, order;
 };
 
-cpu::GruGeometry geometry(const GruSizes& n, const GruRows& rows, int64_t layer, int64_t dir) {
+GruGeometry geometry(const GruSizes& n, const GruRows& rows, int64_t layer, int64_t dir) {
   return {.batch = n.batch,
           .time = n.time,
           .input = n.layer_input(layer),
@@ -76,36 +76,36 @@ GruSizes check_gru_arguments(const Tensor& x, const std::vector<int64_t>& length
   return n;
 }
 
-template <typename T>
-GruOutput gru_typed(const Tensor& x, const std::vector<int64_t>& lengths, const std::vector<Tensor>& weights,
-                    const GruSizes& n) {
+GruOutput gru_forward(const Tensor& x, const std::vector<int64_t>& lengths, const std::vector<Tensor>& weights,
+                      const GruSizes& n) {
   const int64_t B = n.batch, H = n.hidden, D = n.dirs;
-  const GruRows rows{lengths, cpu::gru_row_order(lengths)};
+  const GruRows rows{lengths, gru_row_order(lengths)};
+  Backend& device = backend(x.device());
+  const Device where = x.device();
 
   // Dense, detached copies of what the backward reads.
   std::vector<Tensor> w;
   for (const Tensor& t : weights) w.push_back(t.detach().contiguous());
   std::vector<Tensor> layer_inputs{x.detach().contiguous()};  // input of each layer
   std::vector<Tensor> gates, states;                          // per (layer, direction)
-  Tensor h_n = Tensor::empty({n.layers * D, B, H}, x.dtype());
+  Tensor h_n = Tensor::empty({n.layers * D, B, H}, x.dtype(), where);
   Tensor output;
   for (int64_t k = 0; k < n.layers; ++k) {
-    output = Tensor::zeros({B, n.time, H * D}, x.dtype());
+    output = Tensor::zeros({B, n.time, H * D}, x.dtype(), where);
     for (int64_t d = 0; d < D; ++d) {
       const int64_t i = 4 * (k * D + d);
-      gates.push_back(Tensor::empty({n.steps, B, 4 * H}, x.dtype()));
-      states.push_back(Tensor::empty({n.steps, B, H}, x.dtype()));
-      cpu::gru_direction_forward<T>(geometry(n, rows, k, d), layer_inputs[k].data<T>(), w[i].data<T>(),
-                                    w[i + 1].data<T>(), w[i + 2].data<T>(), w[i + 3].data<T>(), output.data<T>(), H * D,
-                                    d * H, h_n.data<T>() + (k * D + d) * B * H, gates.back().data<T>(),
-                                    states.back().data<T>());
+      gates.push_back(Tensor::empty({n.steps, B, 4 * H}, x.dtype(), where));
+      states.push_back(Tensor::empty({n.steps, B, H}, x.dtype(), where));
+      Tensor h_n_slot = h_n.select(0, k * D + d);
+      device.gru_forward(geometry(n, rows, k, d), layer_inputs[k], w[i], w[i + 1], w[i + 2], w[i + 3], output, d * H,
+                         h_n_slot, gates.back(), states.back());
     }
     if (k + 1 < n.layers) layer_inputs.push_back(output);
   }
 
   std::vector<Tensor> inputs{x};
   inputs.insert(inputs.end(), weights.begin(), weights.end());
-  auto backward = [n, rows, w, layer_inputs, gates, states,
+  auto backward = [n, rows, w, layer_inputs, gates, states, device = &device,
                    x_needs_grad = x.requires_grad()](const std::vector<Tensor>& grads) {
     const int64_t D = n.dirs, B = n.batch, H = n.hidden;
     std::vector<Tensor> result(1 + w.size());
@@ -113,15 +113,15 @@ GruOutput gru_typed(const Tensor& x, const std::vector<int64_t>& lengths, const 
     const Tensor d_h_n = grads[1].contiguous();
     for (int64_t k = n.layers - 1; k >= 0; --k) {
       const bool want_dx = k > 0 || x_needs_grad;
-      Tensor d_in = want_dx ? Tensor::zeros({B, n.time, n.layer_input(k)}, d_out.dtype()) : Tensor();
+      Tensor d_in =
+          want_dx ? Tensor::zeros({B, n.time, n.layer_input(k)}, d_out.dtype(), d_out.device()) : Tensor();
       for (int64_t d = 0; d < D; ++d) {
         const int64_t i = 4 * (k * D + d);
-        for (int64_t j = 0; j < 4; ++j) result[1 + i + j] = Tensor::empty(w[i + j].shape(), d_out.dtype());
-        cpu::gru_direction_backward<T>(geometry(n, rows, k, d), layer_inputs[k].data<T>(), w[i].data<T>(),
-                                       w[i + 1].data<T>(), gates[k * D + d].data<T>(), states[k * D + d].data<T>(),
-                                       d_out.data<T>(), H * D, d * H, d_h_n.data<T>() + (k * D + d) * B * H,
-                                       want_dx ? d_in.data<T>() : nullptr, result[1 + i].data<T>(),
-                                       result[2 + i].data<T>(), result[3 + i].data<T>(), result[4 + i].data<T>());
+        for (int64_t j = 0; j < 4; ++j)
+          result[1 + i + j] = Tensor::empty(w[i + j].shape(), d_out.dtype(), d_out.device());
+        device->gru_backward(geometry(n, rows, k, d), layer_inputs[k], w[i], w[i + 1], gates[k * D + d],
+                             states[k * D + d], d_out, d * H, d_h_n.select(0, k * D + d), want_dx ? &d_in : nullptr,
+                             result[1 + i], result[2 + i], result[3 + i], result[4 + i]);
       }
       d_out = d_in;
     }
@@ -137,7 +137,7 @@ GruOutput gru_typed(const Tensor& x, const std::vector<int64_t>& lengths, const 
 GruOutput gru(const Tensor& x, const std::vector<int64_t>& lengths, const std::vector<Tensor>& weights,
               int64_t num_layers, bool bidirectional) {
   const GruSizes n = check_gru_arguments(x, lengths, weights, num_layers, bidirectional);
-  return dispatch_floating(x.dtype(), "gru", [&]<typename T>() { return gru_typed<T>(x, lengths, weights, n); });
+  return gru_forward(x, lengths, weights, n);
 }
 
 GruOutput gru(const Tensor& x, const Tensor& lengths, const std::vector<Tensor>& weights, int64_t num_layers,

@@ -3,7 +3,7 @@
 #include "framework/ops/indexing.h"
 
 #include "framework/autograd/node.h"
-#include "framework/cpu/index_kernel.h"
+#include "framework/devices/devices.h"
 
 namespace fw {
 
@@ -39,11 +39,11 @@ Tensor embedding(const Tensor& weight, const Tensor& ids) {
           " is out of range for a weight ", shape_str(weight.shape()), " (V = ", V, ")");
   Shape shape = ids.shape();
   shape.push_back(d);
-  Tensor out = cpu::index_gather(weight, 0, rows).view(shape);
+  Tensor out = backend(weight.device()).index_gather(weight, 0, rows).view(shape);
   // d weight[v] = Σ over positions p with ids[p] == v of grad[p]
   return record1("embedding", out, {weight}, [rows, n = static_cast<int64_t>(rows.size()), d, wshape = weight.shape()](
                                                  const Tensor& g) {
-    return std::vector<Tensor>{cpu::index_scatter_add(g.reshape({n, d}), 0, rows, wshape)};
+    return std::vector<Tensor>{backend(g.device()).index_scatter_add(g.reshape({n, d}), 0, rows, wshape)};
   });
 }
 
@@ -57,9 +57,9 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   for (size_t i = 0; i < rows.size(); ++i)
     check(rows[i] >= 0 && rows[i] < size, "index_select", "index ", rows[i], " at position ", i,
           " is out of range for dim ", dim, " of size ", size, " (shape ", shape_str(x.shape()), ")");
-  Tensor out = cpu::index_gather(x, dim, rows);
+  Tensor out = backend(x.device()).index_gather(x, dim, rows);
   return record1("index_select", out, {x}, [rows, dim, shape = x.shape()](const Tensor& g) {
-    return std::vector<Tensor>{cpu::index_scatter_add(g, dim, rows, shape)};
+    return std::vector<Tensor>{backend(g.device()).index_scatter_add(g, dim, rows, shape)};
   });
 }
 

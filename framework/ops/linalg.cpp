@@ -1,35 +1,14 @@
-// matmul and bmm: shape checks and broadcasting here, the products in cpu/gemm (OpenBLAS).
+// matmul and bmm: shape checks and broadcasting here, the products in the device backend
+// (on the CPU: OpenBLAS, cpu/gemm).
 #include "framework/ops/linalg.h"
 
 #include "framework/autograd/node.h"
-#include "framework/cpu/gemm.h"
+#include "framework/devices/devices.h"
 #include "framework/ops/elementwise.h"
 
 namespace fw {
 
 namespace {
-
-// An operand as BLAS will read it. `storage` keeps a contiguous copy alive when the strides
-// did not allow reading the tensor in place.
-template <typename T>
-struct PreparedOperand {
-  Tensor storage;
-  cpu::GemmOperand<T> gemm;
-};
-
-template <typename T>
-PreparedOperand<T> prepare(const Tensor& t) {
-  const int64_t r = t.dim() - 2, c = t.dim() - 1;
-  Tensor source = t.detach();
-  auto layout = cpu::blas_layout(t.shape()[r], t.shape()[c], t.strides()[r], t.strides()[c]);
-  if (!layout) {
-    source = source.contiguous();
-    layout = cpu::blas_layout(t.shape()[r], t.shape()[c], source.strides()[r], source.strides()[c]);
-  }
-  // A 2-D operand, or a batch of one, is the same matrix for every batch entry.
-  const int64_t batch_stride = t.dim() == 3 && t.shape()[0] > 1 ? source.strides()[0] : 0;
-  return {source, {source.data<T>(), *layout, batch_stride}};
-}
 
 int64_t batch_of(const Tensor& t) { return t.dim() == 3 ? t.shape()[0] : 1; }
 
@@ -52,12 +31,9 @@ Shape product_shape(const char* op, const Tensor& a, const Tensor& b) {
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
   const Shape shape = product_shape("matmul", a, b);
-  Tensor out = Tensor::empty(shape, a.dtype());
-  dispatch_floating(a.dtype(), "matmul", [&]<typename T>() {
-    const PreparedOperand<T> pa = prepare<T>(a), pb = prepare<T>(b);
-    const int64_t batch = shape.size() == 3 ? shape[0] : 1;
-    cpu::batched_gemm<T>(batch, a.size(-2), b.size(-1), a.size(-1), pa.gemm, pb.gemm, out.data<T>());
-  });
+  check_floating("matmul", a);
+  Tensor out = Tensor::empty(shape, a.dtype(), a.device());
+  backend(a.device()).matmul(out, a, b);
   // C = A B: dA = dC Bᵀ, dB = Aᵀ dC, summed over the batch where an operand was broadcast.
   // The transposes are views, which BLAS reads through its transpose flag.
   return record1("matmul", out, {a, b},

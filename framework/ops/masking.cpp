@@ -1,7 +1,7 @@
 // masked_fill and where: elementwise selection by a condition (nonzero = true). The gradient
 // flows only to the operand that was selected at each position.
 #include "framework/autograd/node.h"
-#include "framework/cpu/where_kernel.h"
+#include "framework/devices/devices.h"
 #include "framework/ops/elementwise.h"
 #include "framework/ops/indexing.h"
 
@@ -12,8 +12,10 @@ namespace {
 // cond ? a : b over `shape` (all three broadcast to it), a and b of dtype `dtype`.
 Tensor select_by(const Tensor& cond, const Tensor& a, const Tensor& b, const Shape& shape, DType dtype,
                  const char* op) {
-  Tensor out = Tensor::empty(shape, dtype);
-  dispatch_floating(dtype, op, [&]<typename T>() { cpu::select_where<T>(out, cond, a, b); });
+  check(is_floating(dtype), op, "expected a float32 or float64 tensor, got ", dtype_name(dtype));
+  const Device device = common_device(op, {&cond, &a, &b});
+  Tensor out = Tensor::empty(shape, dtype, device);
+  backend(device).where(out, cond, a, b);
   return out;
 }
 
@@ -22,11 +24,11 @@ Tensor select_by(const Tensor& cond, const Tensor& a, const Tensor& b, const Sha
 Tensor masked_fill(const Tensor& x, const Tensor& mask, double value) {
   check(broadcast_shapes(x.shape(), mask.shape(), "masked_fill") == x.shape(), "masked_fill", "mask of shape ",
         shape_str(mask.shape()), " does not broadcast to x of shape ", shape_str(x.shape()));
-  const Tensor filler = Tensor::scalar(value, x.dtype());
+  const Tensor filler = Tensor::full({}, value, x.dtype(), x.device());
   Tensor out = select_by(mask, filler, x, x.shape(), x.dtype(), "masked_fill");
   // d out / d x = 0 where masked, 1 elsewhere.
   return record1("masked_fill", out, {x}, [mask = mask.detach()](const Tensor& g) {
-    const Tensor zero = Tensor::scalar(0.0, g.dtype());
+    const Tensor zero = Tensor::zeros({}, g.dtype(), g.device());
     return std::vector<Tensor>{select_by(mask, zero, g, g.shape(), g.dtype(), "masked_fill")};
   });
 }
@@ -39,7 +41,7 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
   return record1("where", out, {a, b},
                  [cond = condition.detach(), sa = a.shape(), sb = b.shape(), need_a = a.requires_grad(),
                   need_b = b.requires_grad()](const Tensor& g) {
-                   const Tensor zero = Tensor::scalar(0.0, g.dtype());
+                   const Tensor zero = Tensor::zeros({}, g.dtype(), g.device());
                    Tensor ga, gb;
                    if (need_a) ga = sum_to(select_by(cond, g, zero, g.shape(), g.dtype(), "where"), sa);
                    if (need_b) gb = sum_to(select_by(cond, zero, g, g.shape(), g.dtype(), "where"), sb);

@@ -6,8 +6,7 @@
 #include <cmath>
 
 #include "framework/autograd/node.h"
-#include "framework/cpu/reduce_kernel.h"
-#include "framework/cpu/strided_loop.h"
+#include "framework/devices/devices.h"
 #include "framework/ops/elementwise.h"
 #include "framework/ops/reduce.h"
 
@@ -15,43 +14,24 @@ namespace fw {
 
 namespace {
 
-// out = f(inputs...) elementwise over `shape`, inputs broadcast to it.
-template <size_t N, typename F>
-Tensor map(const char* op, const Shape& shape, const std::array<Tensor, N>& inputs, F f) {
-  Tensor out = Tensor::empty(shape, inputs[0].dtype());
-  dispatch_floating(out.dtype(), op, [&]<typename T>() { cpu::map_elements<T, T, N>(out, inputs, f); });
-  return out;
-}
+using E = ElementwiseOp;
 
 // c = w12 / max(‖a‖ ‖b‖, eps) from the sums w12 = Σ a⊙b, w1 = Σ a², w2 = Σ b² (broadcast
 // together). With p = sqrt(w1) sqrt(w2), where p > eps:
 //   ∂c/∂w12 = 1/p,  ∂c/∂w1 = -c / (2 w1),  ∂c/∂w2 = -c / (2 w2)      (∂p/∂w1 = p / (2 w1))
 // and where the clamp is active (p <= eps) only ∂c/∂w12 = 1/eps is nonzero.
 Tensor cosine_from_sums(const Tensor& w12, const Tensor& w1, const Tensor& w2, double eps) {
-  const Shape shape = broadcast_shapes(broadcast_shapes(w12.shape(), w1.shape(), "cosine_similarity"), w2.shape(),
-                                       "cosine_similarity");
-  Tensor out = map<3>("cosine_similarity", shape, {w12, w1, w2}, [eps](auto s, auto s1, auto s2) {
-    using T = decltype(s);
-    return static_cast<T>(s / std::max<T>(std::sqrt(s1) * std::sqrt(s2), static_cast<T>(eps)));
-  });
+  Tensor out = apply_elementwise("cosine_similarity", E::CosineFromSums, {w12, w1, w2}, eps);
   return record(
       "cosine_similarity", {out}, {w12, w1, w2},
       [w12 = w12.detach(), w1 = w1.detach(), w2 = w2.detach(), eps](const std::vector<Tensor>& grads) {
         const Tensor& g = grads[0];
-        const std::array<Tensor, 4> in{g, w12, w1, w2};
-        // which: 0 → ∂/∂w12, 1 → ∂/∂w1, 2 → ∂/∂w2
-        auto partial = [&](int which) {
-          return map<4>("cosine_similarity", g.shape(), in, [eps, which](auto gv, auto s, auto s1, auto s2) {
-            using T = decltype(gv);
-            const T p = std::sqrt(s1) * std::sqrt(s2);
-            if (p <= static_cast<T>(eps)) return which == 0 ? static_cast<T>(gv / static_cast<T>(eps)) : T(0);
-            const T c = s / p;
-            if (which == 0) return static_cast<T>(gv / p);
-            return static_cast<T>(-gv * c / (2 * (which == 1 ? s1 : s2)));
-          });
+        auto partial = [&](ElementwiseOp code) {
+          return apply_elementwise("cosine_similarity", code, {g, w12, w1, w2}, eps);
         };
-        return std::vector<Tensor>{sum_to(partial(0), w12.shape()), sum_to(partial(1), w1.shape()),
-                                   sum_to(partial(2), w2.shape())};
+        return std::vector<Tensor>{sum_to(partial(E::CosineGradDot), w12.shape()),
+                                   sum_to(partial(E::CosineGradNorm1), w1.shape()),
+                                   sum_to(partial(E::CosineGradNorm2), w2.shape())};
       })[0];
 }
 
@@ -59,26 +39,17 @@ Tensor cosine_from_sums(const Tensor& w12, const Tensor& w1, const Tensor& w2, d
 
 Tensor l2norm(const Tensor& x, int64_t dim, double eps) {
   dim = normalize_dim(dim, x.dim(), "l2norm");
-  const cpu::ReductionPlan plan = cpu::plan_reduction(x, {dim}, "l2norm");
+  const ReductionPlan plan = plan_reduction(x, {dim}, "l2norm");
+  check_floating("l2norm", x);
   // n = sqrt(Σ_dim x²), kept with size 1 at dim so that it broadcasts against x.
-  const Tensor norm = dispatch_floating(x.dtype(), "l2norm", [&]<typename T>() {
-    return cpu::reduce<T>(
-        x, plan, T(0), [](T acc, T v) { return acc + v * v; }, [](T acc, int64_t) { return std::sqrt(acc); });
-  });
-  Tensor out = map<2>("l2norm", x.shape(), {x, norm}, [eps](auto v, auto n) {
-    using T = decltype(v);
-    return static_cast<T>(v / (n + static_cast<T>(eps)));
-  });
+  const Tensor norm = backend(x.device()).reduce(ReduceOp::L2Norm, x, plan);
+  Tensor out = apply_elementwise("l2norm", E::L2NormDivide, {x, norm}, eps);
   // y = x / s with s = n + eps: ∂y_i/∂x_j = δ_ij / s − x_i x_j / (s² n), so
   //   dx = g / s − y · (Σ_dim g⊙y) / n,
   // the second term taken as 0 for a zero vector (n = 0, where y = 0 too).
   return record1("l2norm", out, {x}, [y = out.detach(), norm, dim, eps](const Tensor& g) {
     const Tensor dot = sum(g * y, dim, /*keepdim=*/true);
-    return std::vector<Tensor>{map<4>("l2norm", g.shape(), {g, y, norm, dot}, [eps](auto gv, auto yv, auto n, auto d) {
-      using T = decltype(gv);
-      const T correction = n > T(0) ? yv * d / n : T(0);
-      return static_cast<T>(gv / (n + static_cast<T>(eps)) - correction);
-    })};
+    return std::vector<Tensor>{apply_elementwise("l2norm", E::L2NormBackward, {g, y, norm, dot}, eps)};
   });
 }
 

@@ -1,5 +1,5 @@
 #include "framework/autograd/node.h"
-#include "framework/cpu/softmax_kernel.h"
+#include "framework/devices/devices.h"
 #include "framework/ops/elementwise.h"
 #include "framework/ops/reduce.h"
 #include "framework/ops/unary.h"
@@ -7,9 +7,9 @@
 namespace fw {
 
 Tensor logsumexp(const Tensor& x, int64_t dim, bool keepdim) {
-  const cpu::ReductionPlan plan = cpu::plan_reduction(x, {dim}, "logsumexp");
-  Tensor out = dispatch_floating(x.dtype(), "logsumexp",
-                                 [&]<typename T>() { return cpu::logsumexp_along<T>(x, plan); });
+  const ReductionPlan plan = plan_reduction(x, {dim}, "logsumexp");
+  check_floating("logsumexp", x);
+  Tensor out = backend(x.device()).logsumexp(x, plan);
   // d/dx_r log Σ exp(x) = exp(x_r) / Σ exp(x) = exp(x_r − logsumexp(x)) = softmax(x)_r.
   return record1("logsumexp", plan.shape_out(out, keepdim), {x},
                  [plan, keepdim, x = x.detach(), lse = out.detach()](const Tensor& g) {

@@ -1,5 +1,5 @@
 #include "framework/autograd/node.h"
-#include "framework/cpu/max_kernel.h"
+#include "framework/devices/devices.h"
 #include "framework/ops/elementwise.h"
 #include "framework/ops/reduce.h"
 
@@ -8,8 +8,9 @@ namespace fw {
 namespace {
 
 // The plan for a reduction over one dim that must not be empty.
-cpu::ReductionPlan plan_nonempty(const Tensor& x, int64_t dim, const char* op) {
-  const cpu::ReductionPlan plan = cpu::plan_reduction(x, {dim}, op);
+ReductionPlan plan_nonempty(const Tensor& x, int64_t dim, const char* op) {
+  const ReductionPlan plan = plan_reduction(x, {dim}, op);
+  check_floating(op, x);
   check(plan.reduced > 0, op, "cannot reduce over dim ", dim, " of size 0 (shape ", shape_str(x.shape()), ")");
   return plan;
 }
@@ -17,21 +18,19 @@ cpu::ReductionPlan plan_nonempty(const Tensor& x, int64_t dim, const char* op) {
 }  // namespace
 
 Tensor max(const Tensor& x, int64_t dim, bool keepdim) {
-  const cpu::ReductionPlan plan = plan_nonempty(x, dim, "max");
-  const std::pair<Tensor, Tensor> found = dispatch_floating(
-      x.dtype(), "max", [&]<typename T>() { return cpu::max_with_index<T>(x, plan); });
+  const ReductionPlan plan = plan_nonempty(x, dim, "max");
+  const std::pair<Tensor, Tensor> found = backend(x.device()).max_with_index(x, plan);
   // Only the first position holding the maximum receives the gradient: g ⊙ one_hot(argmax).
   return record1("max", plan.shape_out(found.first, keepdim), {x},
                  [plan, keepdim, indices = found.second, in = x.shape()](const Tensor& g) {
-                   const Tensor mask = cpu::one_hot_along(indices, plan, in, g.dtype());
+                   const Tensor mask = backend(g.device()).one_hot(indices, plan, in, g.dtype());
                    return std::vector<Tensor>{plan.keepdim_view(g, keepdim) * mask};
                  });
 }
 
 Tensor argmax(const Tensor& x, int64_t dim, bool keepdim) {
-  const cpu::ReductionPlan plan = plan_nonempty(x, dim, "argmax");
-  const Tensor indices = dispatch_floating(
-      x.dtype(), "argmax", [&]<typename T>() { return cpu::max_with_index<T>(x, plan).second; });
+  const ReductionPlan plan = plan_nonempty(x, dim, "argmax");
+  const Tensor indices = backend(x.device()).max_with_index(x, plan).second;
   return plan.shape_out(indices, keepdim);
 }
 

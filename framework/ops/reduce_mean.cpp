@@ -1,17 +1,15 @@
 #include "framework/autograd/node.h"
-#include "framework/cpu/reduce_kernel.h"
+#include "framework/devices/devices.h"
 #include "framework/ops/elementwise.h"
 #include "framework/ops/reduce.h"
 
 namespace fw {
 
 Tensor mean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
-  const cpu::ReductionPlan plan = cpu::plan_reduction(x, dims, "mean");
+  const ReductionPlan plan = plan_reduction(x, dims, "mean");
+  check_floating("mean", x);
   // Sum in double, then divide by the count R (0/0 = nan for an empty reduction, as in IEEE).
-  Tensor out = dispatch_floating(x.dtype(), "mean", [&]<typename T>() {
-    return cpu::reduce<T>(x, plan, 0.0, [](double acc, T v) { return acc + v; },
-                          [](double acc, int64_t count) { return acc / static_cast<double>(count); });
-  });
+  Tensor out = backend(x.device()).reduce(ReduceOp::Mean, x, plan);
   // d mean / d x_i = 1/R for every reduced position.
   return record1("mean", plan.shape_out(out, keepdim), {x},
                  [plan, keepdim, in = x.shape()](const Tensor& g) {

@@ -1,18 +1,17 @@
 #include <algorithm>
 
 #include "framework/autograd/node.h"
-#include "framework/cpu/reduce_kernel.h"
+#include "framework/devices/devices.h"
+#include "framework/ops/elementwise.h"
 #include "framework/ops/reduce.h"
 
 namespace fw {
 
 Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
-  const cpu::ReductionPlan plan = cpu::plan_reduction(x, dims, "sum");
-  Tensor out = dispatch_floating(x.dtype(), "sum", [&]<typename T>() {
-    // Accumulated in double, so float32 sums of many terms keep their precision.
-    return cpu::reduce<T>(x, plan, 0.0, [](double acc, T v) { return acc + v; },
-                          [](double acc, int64_t) { return acc; });
-  });
+  const ReductionPlan plan = plan_reduction(x, dims, "sum");
+  check_floating("sum", x);
+  // Accumulated in double, so float32 sums of many terms keep their precision.
+  Tensor out = backend(x.device()).reduce(ReduceOp::Sum, x, plan);
   // The gradient of a sum is the output gradient copied to every summed position.
   return record1("sum", plan.shape_out(out, keepdim), {x}, [plan, keepdim, in = x.shape()](const Tensor& g) {
     return std::vector<Tensor>{plan.keepdim_view(g, keepdim).expand(in).contiguous()};

@@ -4,21 +4,16 @@
 #include <cmath>
 
 #include "framework/autograd/node.h"
-#include "framework/cpu/unary_kernel.h"
 #include "framework/ops/elementwise.h"
 #include "framework/ops/unary.h"
 
 namespace fw {
 
+using E = ElementwiseOp;
+
 Tensor sigmoid(const Tensor& x) {
-  // 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) for x < 0: the exponent is never positive,
-  // so nothing overflows (sigmoid(-100) in float32 is a tiny positive number, not nan).
-  Tensor out = cpu::map_unary("sigmoid", x, [](auto v) {
-    using T = decltype(v);
-    if (v >= 0) return T(1) / (T(1) + std::exp(-v));
-    const T e = std::exp(v);
-    return e / (T(1) + e);
-  });
+  // Computed without overflow for any x (backend/elementwise_ops.h).
+  Tensor out = apply_elementwise("sigmoid", E::Sigmoid, {x});
   // d s = s (1 - s) dx
   return record1("sigmoid", out, {x}, [y = out.detach()](const Tensor& g) {
     return std::vector<Tensor>{g * (y * (1.0 - y))};
@@ -26,7 +21,7 @@ Tensor sigmoid(const Tensor& x) {
 }
 
 Tensor tanh(const Tensor& x) {
-  Tensor out = cpu::map_unary("tanh", x, [](auto v) { return std::tanh(v); });
+  Tensor out = apply_elementwise("tanh", E::Tanh, {x});
   // d tanh(x) = (1 - tanh²(x)) dx
   return record1("tanh", out, {x}, [y = out.detach()](const Tensor& g) {
     return std::vector<Tensor>{g * (1.0 - y * y)};
@@ -34,34 +29,25 @@ Tensor tanh(const Tensor& x) {
 }
 
 Tensor relu(const Tensor& x) {
-  Tensor out = cpu::map_unary("relu", x, [](auto v) { return v > 0 || std::isnan(v) ? v : decltype(v)(0); });
+  Tensor out = apply_elementwise("relu", E::Relu, {x});
   return record1("relu", out, {x}, [x = x.detach()](const Tensor& g) {
-    const Tensor d = cpu::map_unary("relu_backward", x, [](auto v) { return v > 0 ? 1 : 0; });
+    const Tensor d = apply_elementwise("relu_backward", E::ReluDerivative, {x});
     return std::vector<Tensor>{g * d};
   });
 }
 
 Tensor leaky_relu(const Tensor& x, double slope) {
-  Tensor out = cpu::map_unary("leaky_relu", x, [slope](auto v) {
-    using T = decltype(v);
-    return v > 0 ? v : v * static_cast<T>(slope);
-  });
+  Tensor out = apply_elementwise("leaky_relu", E::LeakyRelu, {x}, slope);
   return record1("leaky_relu", out, {x}, [x = x.detach(), slope](const Tensor& g) {
-    const Tensor d = cpu::map_unary("leaky_relu_backward", x, [slope](auto v) { return v > 0 ? 1.0 : slope; });
+    const Tensor d = apply_elementwise("leaky_relu_backward", E::LeakyReluDerivative, {x}, slope);
     return std::vector<Tensor>{g * d};
   });
 }
 
 Tensor clamp_min(const Tensor& x, double min) {
-  Tensor out = cpu::map_unary("clamp_min", x, [min](auto v) {
-    using T = decltype(v);
-    return v < static_cast<T>(min) ? static_cast<T>(min) : v;
-  });
+  Tensor out = apply_elementwise("clamp_min", E::ClampMin, {x}, min);
   return record1("clamp_min", out, {x}, [x = x.detach(), min](const Tensor& g) {
-    const Tensor d = cpu::map_unary("clamp_min_backward", x, [min](auto v) {
-      using T = decltype(v);
-      return v > static_cast<T>(min) ? 1 : 0;
-    });
+    const Tensor d = apply_elementwise("clamp_min_backward", E::ClampMinDerivative, {x}, min);
     return std::vector<Tensor>{g * d};
   });
 }

@@ -3,24 +3,25 @@
 #include <cmath>
 
 #include "framework/autograd/node.h"
-#include "framework/cpu/unary_kernel.h"
 #include "framework/ops/elementwise.h"
 #include "framework/ops/unary.h"
 
 namespace fw {
 
+using E = ElementwiseOp;
+
 Tensor exp(const Tensor& x) {
-  Tensor out = cpu::map_unary("exp", x, [](auto v) { return std::exp(v); });
+  Tensor out = apply_elementwise("exp", E::Exp, {x});
   return record1("exp", out, {x}, [y = out.detach()](const Tensor& g) { return std::vector<Tensor>{g * y}; });
 }
 
 Tensor log(const Tensor& x) {
-  Tensor out = cpu::map_unary("log", x, [](auto v) { return std::log(v); });
+  Tensor out = apply_elementwise("log", E::Log, {x});
   return record1("log", out, {x}, [x = x.detach()](const Tensor& g) { return std::vector<Tensor>{g / x}; });
 }
 
 Tensor sqrt(const Tensor& x) {
-  Tensor out = cpu::map_unary("sqrt", x, [](auto v) { return std::sqrt(v); });
+  Tensor out = apply_elementwise("sqrt", E::Sqrt, {x});
   // d sqrt(x) = 1 / (2 sqrt(x)) dx
   return record1("sqrt", out, {x}, [y = out.detach()](const Tensor& g) {
     return std::vector<Tensor>{g / (y * 2.0)};
@@ -28,22 +29,19 @@ Tensor sqrt(const Tensor& x) {
 }
 
 Tensor pow(const Tensor& x, double exponent) {
-  Tensor out = cpu::map_unary("pow", x, [exponent](auto v) {
-    using T = decltype(v);
-    return exponent == 2.0 ? v * v : std::pow(v, static_cast<T>(exponent));
-  });
+  Tensor out = apply_elementwise("pow", E::Pow, {x}, exponent);
   // d x^p = p x^(p-1) dx; for p = 0 the derivative is 0 everywhere (not 0 · x^-1, nan at 0).
   return record1("pow", out, {x}, [x = x.detach(), exponent](const Tensor& g) {
-    if (exponent == 0.0) return std::vector<Tensor>{Tensor::zeros(g.shape(), g.dtype())};
+    if (exponent == 0.0) return std::vector<Tensor>{Tensor::zeros(g.shape(), g.dtype(), g.device())};
     return std::vector<Tensor>{g * (pow(x, exponent - 1.0) * exponent)};
   });
 }
 
 Tensor abs(const Tensor& x) {
-  Tensor out = cpu::map_unary("abs", x, [](auto v) { return std::abs(v); });
+  Tensor out = apply_elementwise("abs", E::Abs, {x});
   // d |x| = sign(x) dx, with sign(0) = 0.
   return record1("abs", out, {x}, [x = x.detach()](const Tensor& g) {
-    const Tensor sign = cpu::map_unary("abs_backward", x, [](auto v) { return (v > 0) - (v < 0); });
+    const Tensor sign = apply_elementwise("abs_backward", E::Sign, {x});
     return std::vector<Tensor>{g * sign};
   });
 }

@@ -4,9 +4,10 @@
 #include <functional>
 #include <numeric>
 #include <optional>
+#include <vector>
 
 #include "framework/autograd/node.h"
-#include "framework/cpu/strided_loop.h"
+#include "framework/devices/devices.h"
 #include "framework/ops/elementwise.h"
 
 namespace fw {
@@ -119,9 +120,9 @@ Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
   shape[d] = length;
   return view_with_grad("narrow", *this, shape, strides(), offset() + start * strides()[d],
                         [in = this->shape(), dtype = dtype(), d, start, length](const Tensor& g) {
-                          Tensor full = Tensor::zeros(in, dtype);
+                          Tensor full = Tensor::zeros(in, dtype, g.device());
                           Tensor window = full.narrow(d, start, length);
-                          cpu::copy_into(window, g);
+                          backend(g.device()).copy(window, g);
                           return std::vector<Tensor>{full};
                         });
 }
@@ -177,17 +178,31 @@ Tensor Tensor::contiguous() const {
 }
 
 Tensor Tensor::clone() const {
-  Tensor out = Tensor::empty(shape(), dtype());
-  cpu::copy_into(out, *this);
+  Tensor out = Tensor::empty(shape(), dtype(), device());
+  backend(device()).copy(out, *this);
   return record1("clone", out, {*this}, [](const Tensor& g) { return std::vector<Tensor>{g}; });
 }
 
 Tensor Tensor::to(DType target) const {
   if (target == dtype()) return *this;
-  Tensor out = Tensor::empty(shape(), target);
-  cpu::copy_into(out, *this);
+  Tensor out = Tensor::empty(shape(), target, device());
+  backend(device()).copy(out, *this);
   if (!is_floating(target)) return out;
   return record1("to", out, {*this}, [source = dtype()](const Tensor& g) { return std::vector<Tensor>{g.to(source)}; });
+}
+
+Tensor Tensor::to(Device target) const {
+  if (target == device()) return *this;
+  Backend& destination = backend(target);  // an error naming the device when there is none
+  // Through host memory: the source backend writes the dense bytes, the target's reads them.
+  const Tensor dense = contiguous();
+  std::vector<unsigned char> bytes(numel() * dtype_size(dtype()));
+  backend(device()).copy_to_host(bytes.data(), dense);
+  Tensor out = Tensor::empty(shape(), dtype(), target);
+  destination.copy_from_host(out, bytes.data());
+  if (!is_floating(dtype())) return out;
+  return record1("to_device", out, {*this},
+                 [source = device()](const Tensor& g) { return std::vector<Tensor>{g.to(source)}; });
 }
 
 }  // namespace fw

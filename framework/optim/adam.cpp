@@ -2,32 +2,11 @@
 
 #include <cmath>
 
-#include "framework/cpu/strided_loop.h"
 #include "framework/optim/param_update.h"
 
 namespace fw::optim {
 
 namespace {
-
-// The fused update of one parameter (see adam.h); every element is independent, so the result
-// does not depend on the thread count.
-template <typename T>
-void adam_kernel(T* p, const T* g, T* m, T* v, int64_t n, const AdamOptions& o, double step_size,
-                 double bias_correction2_sqrt) {
-  const T beta1 = T(o.beta1), one_minus_beta1 = T(1.0 - o.beta1);
-  const T beta2 = T(o.beta2), one_minus_beta2 = T(1.0 - o.beta2);
-  const T eps = T(o.eps), decay = T(o.weight_decay), size = T(step_size), bc2 = T(bias_correction2_sqrt);
-  const bool decays = o.weight_decay != 0.0;
-  parallel_for(n, cpu::kElementwiseGrain, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      const T grad = decays ? g[i] + decay * p[i] : g[i];
-      m[i] = beta1 * m[i] + one_minus_beta1 * grad;
-      v[i] = beta2 * v[i] + one_minus_beta2 * grad * grad;
-      const T denom = std::sqrt(v[i]) / bc2 + eps;
-      p[i] -= size * (m[i] / denom);
-    }
-  });
-}
 
 void check_options(const AdamOptions& o) {
   check(o.beta1 >= 0 && o.beta1 < 1, "Adam", "beta1 must be in [0, 1), got ", o.beta1);
@@ -51,16 +30,17 @@ void Adam::step() {
     if (!param.grad().defined()) continue;
     AdamState& s = state_[i];
     if (s.step == 0) {
-      s.exp_avg = Tensor::zeros(param.shape(), param.dtype());
-      s.exp_avg_sq = Tensor::zeros(param.shape(), param.dtype());
+      s.exp_avg = Tensor::zeros(param.shape(), param.dtype(), param.device());
+      s.exp_avg_sq = Tensor::zeros(param.shape(), param.dtype(), param.device());
     }
     ++s.step;
     const double t = static_cast<double>(s.step);
     const double step_size = lr_ / (1.0 - std::pow(options_.beta1, t));
     const double bias_correction2_sqrt = std::sqrt(1.0 - std::pow(options_.beta2, t));
-    detail::update_parameter("Adam", name, param, [&]<typename T>(T* p, const T* g, int64_t n) {
-      adam_kernel<T>(p, g, s.exp_avg.data<T>(), s.exp_avg_sq.data<T>(), n, options_, step_size,
-                     bias_correction2_sqrt);
+    const AdamStep update{options_.beta1, options_.beta2, options_.eps, options_.weight_decay, step_size,
+                          bias_correction2_sqrt};
+    detail::update_parameter("Adam", name, param, [&](Backend& device, Tensor& p, const Tensor& g) {
+      device.adam_update(p, g, s.exp_avg, s.exp_avg_sq, update);
     });
   }
 }

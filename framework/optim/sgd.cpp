@@ -1,31 +1,8 @@
 #include "framework/optim/sgd.h"
 
-#include "framework/cpu/strided_loop.h"
 #include "framework/optim/param_update.h"
 
 namespace fw::optim {
-
-namespace {
-
-// The fused update of one parameter (see sgd.h). `buf` is null without momentum; `first` says
-// the buffer is being created by this step.
-template <typename T>
-void sgd_kernel(T* p, const T* g, T* buf, bool first, int64_t n, const SGDOptions& o, double lr) {
-  const T decay = T(o.weight_decay), momentum = T(o.momentum), undamped = T(1.0 - o.dampening), rate = T(lr);
-  const bool decays = o.weight_decay != 0.0;
-  parallel_for(n, cpu::kElementwiseGrain, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      T d = decays ? g[i] + decay * p[i] : g[i];
-      if (buf) {
-        buf[i] = first ? d : momentum * buf[i] + undamped * d;
-        d = buf[i];
-      }
-      p[i] -= rate * d;
-    }
-  });
-}
-
-}  // namespace
 
 SGD::SGD(NamedParameters params, SGDOptions options)
     : Optimizer(std::move(params), options.lr, "SGD"), options_(options), buffers_(params_.size()) {
@@ -41,9 +18,10 @@ void SGD::step() {
     const auto& [name, param] = params_[i];
     if (!param.grad().defined()) continue;
     const bool first = with_momentum && !buffers_[i].defined();
-    if (first) buffers_[i] = Tensor::empty(param.shape(), param.dtype());
-    detail::update_parameter("SGD", name, param, [&]<typename T>(T* p, const T* g, int64_t n) {
-      sgd_kernel<T>(p, g, with_momentum ? buffers_[i].data<T>() : nullptr, first, n, options_, lr_);
+    if (first) buffers_[i] = Tensor::empty(param.shape(), param.dtype(), param.device());
+    const SgdStep update{lr_, options_.momentum, options_.dampening, options_.weight_decay, first};
+    detail::update_parameter("SGD", name, param, [&](Backend& device, Tensor& p, const Tensor& g) {
+      device.sgd_update(p, g, with_momentum ? &buffers_[i] : nullptr, update);
     });
   }
 }

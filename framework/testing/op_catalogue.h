@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "framework/autograd/gradcheck.h"
+#include "framework/testing/gradcheck.h"
 #include "framework/core/random.h"
 #include "framework/core/tensor.h"
 

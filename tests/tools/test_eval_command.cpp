@@ -95,7 +95,9 @@ nlohmann::json read_json(const std::string& path) {
 
 void check_same_metrics(const nlohmann::json& report, const scan::Evaluation& expected) {
   const nlohmann::json metrics = scan::metrics_json(expected.metrics);
-  for (const auto& [key, value] : metrics.items()) {
+  for (const auto& item : metrics.items()) {
+    const std::string key = item.key();
+    const nlohmann::json& value = item.value();
     INFO(key);
     REQUIRE(report.contains(key));
     CHECK(report.at(key).get<double>() == doctest::Approx(value.get<double>()).epsilon(1e-12));

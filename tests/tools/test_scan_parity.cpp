@@ -117,7 +117,9 @@ TEST_CASE("tiny_scan fixture: the captions encode to the word ids the PyTorch co
 
 TEST_CASE("tiny_scan fixture: the converted checkpoints keep the original's epoch, Eiters, best_rsum and opt") {
   const json expected = expected_results();
-  for (const auto& [file, model] : expected.at("models").items()) {
+  for (const auto& item : expected.at("models").items()) {
+    const std::string file = item.key();
+    const nlohmann::json& model = item.value();
     CAPTURE(file);
     const scan::Checkpoint checkpoint = scan::read_checkpoint(kFixture + "/" + file);
     CHECK(checkpoint.state.epoch == 2);

@@ -69,7 +69,9 @@ void check_same_checkpoint(const std::string& a, const std::string& b) {
   CAPTURE(a);
   const fw::SafetensorsFile x = fw::load_safetensors(a), y = fw::load_safetensors(b);
   REQUIRE(x.tensors.size() == y.tensors.size());
-  for (const auto& [name, tensor] : x.tensors) {
+  for (const auto& item : x.tensors) {
+    const auto& name = item.first;
+    const auto& tensor = item.second;
     CAPTURE(name);
     REQUIRE(y.tensors.count(name) == 1);
     CHECK(tensor.to_vector<double>() == y.tensors.at(name).to_vector<double>());
@@ -98,7 +100,9 @@ void check_kills(const std::string& extra_flags, const std::vector<std::pair<std
   const fs::path reference_checkpoints = root.file("reference/checkpoint");
 
   int run_index = 0;
-  for (const auto& [point, count] : kills) {
+  for (const auto& item : kills) {
+    const auto& point = item.first;
+    const auto& count = item.second;
     const std::string run = "killed_" + std::to_string(run_index++);
     CAPTURE(point);
     CAPTURE(count);
@@ -130,10 +134,9 @@ void check_kills(const std::string& extra_flags, const std::vector<std::pair<std
     CHECK(scan::read_checkpoint((checkpoints / "model_best.safetensors").string()).state.epoch ==
           last.state.best_epoch);
     CHECK(records(root.file(run + "/log/metrics.jsonl")) == records(root.file("reference/log/metrics.jsonl")));
-    for (const fs::path& file : fs::directory_iterator(checkpoints) | std::views::transform([](const auto& e) {
-                                  return e.path();
-                                }))
-      CHECK_MESSAGE(file.filename().string().find(".tmp.") == std::string::npos, "left behind: ", file.string());
+    for (const fs::directory_entry& entry : fs::directory_iterator(checkpoints))
+      CHECK_MESSAGE(entry.path().filename().string().find(".tmp.") == std::string::npos, "left behind: ",
+                    entry.path().string());
   }
 }
 

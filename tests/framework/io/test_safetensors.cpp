@@ -61,7 +61,9 @@ TEST_CASE("safetensors: round trip of every dtype, scalar and zero-size tensors,
 
   CHECK(file.metadata == metadata);
   REQUIRE(file.tensors.size() == tensors.size());
-  for (const auto& [name, original] : tensors) {
+  for (const auto& item : tensors) {
+    const auto& name = item.first;
+    const auto& original = item.second;
     INFO(name);
     REQUIRE(file.tensors.count(name) == 1);
     const Tensor& loaded = file.tensors.at(name);
@@ -328,7 +330,9 @@ TEST_CASE("safetensors: an independent Python reader agrees with the writer") {
   CHECK(contents["order"].get<std::vector<std::string>>() == sorted_names);
   CHECK(contents["metadata"].get<std::map<std::string, std::string>>() == metadata);
   REQUIRE(contents["tensors"].size() == tensors.size());
-  for (const auto& [name, t] : tensors) {
+  for (const auto& item : tensors) {
+    const auto& name = item.first;
+    const auto& t = item.second;
     INFO(name);
     const nlohmann::json& entry = contents["tensors"][name];
     CHECK(entry["dtype"] == (t.dtype() == DType::Float32 ? "F32" : t.dtype() == DType::Float64 ? "F64" : "I64"));

@@ -43,7 +43,9 @@ TEST_CASE("state_dict: every parameter by dotted name, sharing storage") {
   Net net;
   const auto dict = state_dict(net);
   CHECK(dict.size() == 5);
-  for (const auto& [name, p] : net.named_parameters()) {
+  for (const auto& item : net.named_parameters()) {
+    const auto& name = item.first;
+    const auto& p = item.second;
     INFO(name);
     REQUIRE(dict.count(name) == 1);
     CHECK(dict.at(name).shares_storage_with(p));

@@ -41,7 +41,9 @@ TEST_CASE("GRU module: SCAN's text GRU size and PyTorch's U(−1/√H, 1/√H) i
   // 2 directions · (3·1024·300 + 3·1024·1024 + 2·3·1024)
   CHECK(gru.parameter_count() == 8146944);
   const double bound = 1.0 / 32.0;  // 1/√1024
-  for (const auto& [name, t] : gru.named_parameters()) {
+  for (const auto& item : gru.named_parameters()) {
+    const auto& name = item.first;
+    const auto& t = item.second;
     CAPTURE(name);
     double largest = 0, total = 0;
     for (float v : t.to_vector<float>()) {
@@ -70,7 +72,9 @@ TEST_CASE("GRU module: forward runs the fused op on its parameters, gradients re
   CHECK(with_tensor_lengths.output.to_vector<double>() == r.output.to_vector<double>());
 
   (sum(r.output) + sum(r.h_n)).backward();
-  for (const auto& [name, t] : gru.named_parameters()) {
+  for (const auto& item : gru.named_parameters()) {
+    const auto& name = item.first;
+    const auto& t = item.second;
     CAPTURE(name);
     REQUIRE(t.grad().defined());
     CHECK(t.grad().shape() == t.shape());

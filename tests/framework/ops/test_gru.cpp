@@ -271,8 +271,11 @@ TEST_CASE("gru: matches PyTorch's packed bidirectional GRU (fixture from tools/m
     const std::vector<int64_t> lengths = c["lengths"].get<std::vector<int64_t>>();
     const std::vector<std::string> names = c["parameter_names"].get<std::vector<std::string>>();
     REQUIRE(names.size() == static_cast<size_t>(8 * layers));
-    for (const auto& [key, dtype, tolerance] :
+    for (const auto& item :
          {std::tuple{"float64", DType::Float64, 1e-10}, std::tuple{"float32", DType::Float32, 1e-5}}) {
+      const auto& key = std::get<0>(item);
+      const auto& dtype = std::get<1>(item);
+      const auto& tolerance = std::get<2>(item);
       CAPTURE(layers);
       CAPTURE(key);
       const nlohmann::json& data = c[key];

@@ -73,7 +73,9 @@ TEST_CASE("checkpoint: save, read and restore the model and the Adam state after
   check_same_parameters(model, restored);
   const auto saved_state = adam.state_dict(), loaded_state = restored_adam.state_dict();
   REQUIRE(saved_state.size() == loaded_state.size());
-  for (const auto& [key, tensor] : saved_state) {
+  for (const auto& item : saved_state) {
+    const auto& key = item.first;
+    const auto& tensor = item.second;
     CAPTURE(key);
     CHECK(tensor.to_vector<double>() == loaded_state.at(key).to_vector<double>());
   }

@@ -78,7 +78,9 @@ TEST_CASE("npy: header dict variants numpy accepts") {
       {"{ 'descr' : '<f4' ,'fortran_order':False,'shape':( 1 , 4 , ) , }\n", {1, 4}},
       {"{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 4), }\n", {1, 1, 4}},
   };
-  for (const auto& [dict, shape] : variants) {
+  for (const auto& item : variants) {
+    const auto& dict = item.first;
+    const auto& shape = item.second;
     CAPTURE(dict);
     const NpyArray a(write_npy(dir, npy_file(1, dict, data)));
     CHECK(a.shape() == shape);

@@ -40,7 +40,9 @@ TEST_CASE("real captions: tokens equal NLTK's on every caption of every real fil
       nlohmann::json::parse(scan_test::read_bytes(scan_test::source_dir() + "/tests/fixtures/tokenizer_cases.json"))
           ["real_files"];
   REQUIRE(expected.size() == 5);
-  for (const auto& [file, summary] : expected.items()) {
+  for (const auto& item : expected.items()) {
+    const std::string file = item.key();
+    const nlohmann::json& summary = item.value();
     CAPTURE(file);
     const auto tokens = tokenize_file(root + "/" + file);
     std::string text;

@@ -58,7 +58,9 @@ TEST_CASE("SCAN's initial weights follow the original's laws: KS tests per param
     fw::Generator gen(seed);
     const scan::ScanModel model(opt, gen);
     std::vector<std::vector<double>> drawn;
-    for (const auto& [name, param] : model.named_parameters()) {
+    for (const auto& item : model.named_parameters()) {
+      const auto& name = item.first;
+      const auto& param = item.second;
       CAPTURE(name);
       const std::vector<double> values = param.to(fw::DType::Float64).to_vector<double>();
       if (name == "img_enc.fc.bias") {

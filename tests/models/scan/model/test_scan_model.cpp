@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "framework/autograd/gradcheck.h"
+#include "framework/testing/gradcheck.h"
 #include "framework/autograd/grad_mode.h"
 #include "framework/core/error.h"
 #include "framework/ops/elementwise.h"

@@ -190,7 +190,9 @@ TEST_CASE("Trainer: 1 epoch + resume for 1 gives exactly the losses and weights 
   const scan::Checkpoint a = scan::read_checkpoint(whole.model_name + "/checkpoint_1.safetensors");
   const scan::Checkpoint b = scan::read_checkpoint(first.model_name + "/checkpoint_1.safetensors");
   REQUIRE(a.tensors.size() == b.tensors.size());
-  for (const auto& [name, tensor] : a.tensors) {
+  for (const auto& item : a.tensors) {
+    const auto& name = item.first;
+    const auto& tensor = item.second;
     INFO(name);
     REQUIRE(b.tensors.count(name) == 1);
     CHECK(same_bytes(tensor, b.tensors.at(name)));

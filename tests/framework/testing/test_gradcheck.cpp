@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "framework/autograd/gradcheck.h"
+#include "framework/testing/gradcheck.h"
 #include "framework/autograd/node.h"
 #include "framework/core/random.h"
 #include "framework/ops/elementwise.h"

@@ -1,4 +1,4 @@
-#include "framework/autograd/gradcheck.h"
+#include "framework/testing/gradcheck.h"
 
 #include <cmath>
 #include <sstream>

@@ -1,0 +1,38 @@
+#include "framework/backend/backend.h"
+
+namespace fw {
+
+const char* kernel_name(Kernel kernel) {
+  switch (kernel) {
+    case Kernel::Copy: return "copy";
+    case Kernel::Fill: return "fill";
+    case Kernel::RandomUniform: return "random_uniform";
+    case Kernel::RandomNormal: return "random_normal";
+    case Kernel::Elementwise: return "elementwise";
+    case Kernel::Where: return "where";
+    case Kernel::Reduce: return "reduce";
+    case Kernel::MaxWithIndex: return "max_with_index";
+    case Kernel::OneHot: return "one_hot";
+    case Kernel::Softmax: return "softmax";
+    case Kernel::LogSumExp: return "logsumexp";
+    case Kernel::SumOfSquares: return "sum_of_squares";
+    case Kernel::IndexGather: return "index_gather";
+    case Kernel::IndexScatterAdd: return "index_scatter_add";
+    case Kernel::Gemm: return "gemm";
+    case Kernel::SgdUpdate: return "sgd_update";
+    case Kernel::AdamUpdate: return "adam_update";
+    case Kernel::Gru: return "gru";
+    case Kernel::CrossAttention: return "cross_attention";
+  }
+  return "?";
+}
+
+const char* elementwise_name(ElementwiseOp op) {
+  return visit_elementwise(op, []<ElementwiseOp Op>() { return ElementwiseFn<Op>::name; });
+}
+
+int elementwise_arity(ElementwiseOp op) {
+  return visit_elementwise(op, []<ElementwiseOp Op>() { return ElementwiseFn<Op>::arity; });
+}
+
+}  // namespace fw
