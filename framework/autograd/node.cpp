@@ -53,11 +53,26 @@ std::vector<Tensor> FunctionNode::apply(const std::vector<Tensor>& grads) {
   check(!released_, name().c_str(),
         "the graph through this op was freed by an earlier backward(); call backward(grad, "
         "/*retain_graph=*/true) the first time to go through it twice");
+  for (const auto& [saved, version] : saved_versions_) {
+    const std::shared_ptr<Storage> storage = saved.lock();
+    if (!storage) continue;  // nothing holds it any more, so nothing can read it
+    check(storage->version() == version, "backward",
+          "a tensor that op '", name(), "' saved for its backward was modified in place after the forward (its "
+          "version is ", storage->version(), ", it was saved at version ", version,
+          "), so the gradient would be computed from the new values; modify a clone instead, or only after "
+          "backward()");
+  }
   return backward_(grads);
+}
+
+void FunctionNode::remember_versions(const std::vector<Tensor>& saved) {
+  for (const Tensor& t : saved)
+    if (t.defined()) saved_versions_.emplace_back(t.storage(), t.storage()->version());
 }
 
 void FunctionNode::release() {
   backward_ = nullptr;  // frees the saved tensors
+  saved_versions_.clear();
   released_ = true;
 }
 
@@ -82,9 +97,10 @@ bool any_requires_grad(const std::vector<Tensor>& inputs) {
 }
 
 std::vector<Tensor> record(const char* name, std::vector<Tensor> outputs, const std::vector<Tensor>& inputs,
-                           BackwardFn backward) {
+                           BackwardFn backward, const std::vector<Tensor>& saved) {
   if (!grad_enabled() || !any_requires_grad(inputs)) return outputs;
   auto node = std::make_shared<FunctionNode>(name, std::move(backward));
+  node->remember_versions(saved);
   for (const Tensor& input : inputs) node->next_edges_.push_back(gradient_edge(input));
   for (size_t i = 0; i < outputs.size(); ++i) {
     // Each output gets its own header so that marking it does not touch tensors sharing its impl.
@@ -102,9 +118,10 @@ std::vector<Tensor> record(const char* name, std::vector<Tensor> outputs, const 
 }
 
 Tensor record1(const char* name, Tensor output, const std::vector<Tensor>& inputs,
-               std::function<std::vector<Tensor>(const Tensor& grad)> backward) {
-  return record(name, {std::move(output)}, inputs,
-                [fn = std::move(backward)](const std::vector<Tensor>& grads) { return fn(grads[0]); })[0];
+               std::function<std::vector<Tensor>(const Tensor& grad)> backward, const std::vector<Tensor>& saved) {
+  return record(
+      name, {std::move(output)}, inputs,
+      [fn = std::move(backward)](const std::vector<Tensor>& grads) { return fn(grads[0]); }, saved)[0];
 }
 
 }  // namespace fw

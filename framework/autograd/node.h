@@ -76,11 +76,15 @@ using BackwardFn = std::function<std::vector<Tensor>(const std::vector<Tensor>& 
 class FunctionNode : public Node {
  public:
   FunctionNode(std::string name, BackwardFn backward) : Node(std::move(name)), backward_(std::move(backward)) {}
+  // Errors when a tensor the backward saved was written in place since (see record's `saved`).
   std::vector<Tensor> apply(const std::vector<Tensor>& grads) override;
   void release() override;
+  // Remembers the version of each saved tensor's storage, checked by apply().
+  void remember_versions(const std::vector<Tensor>& saved);
 
  private:
   BackwardFn backward_;
+  std::vector<std::pair<std::weak_ptr<Storage>, uint64_t>> saved_versions_;  // weak: the closure owns them
 };
 
 // The edge an input's gradient should follow: its grad_fn, its leaf accumulator, or none.
@@ -94,12 +98,17 @@ Edge gradient_edge(const Tensor& input);
 //   return record("exp", {out}, {x}, [y = out.detach()](const auto& g) {
 //     return std::vector<Tensor>{g[0] * y};             // d exp(x) = exp(x) dx
 //   })[0];
+//
+// `saved` lists the tensors (inputs or outputs) whose values the closure reads. If one of them is
+// written in place before the backward runs (`y = x * w; w.add_(1); y.backward()`), the backward
+// would silently compute with the new values; instead it stops with an error naming the op.
 std::vector<Tensor> record(const char* name, std::vector<Tensor> outputs, const std::vector<Tensor>& inputs,
-                           BackwardFn backward);
+                           BackwardFn backward, const std::vector<Tensor>& saved = {});
 
 // Single-output shorthand whose closure receives the one output gradient.
 Tensor record1(const char* name, Tensor output, const std::vector<Tensor>& inputs,
-               std::function<std::vector<Tensor>(const Tensor& grad)> backward);
+               std::function<std::vector<Tensor>(const Tensor& grad)> backward,
+               const std::vector<Tensor>& saved = {});
 
 bool any_requires_grad(const std::vector<Tensor>& inputs);
 

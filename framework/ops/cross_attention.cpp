@@ -52,7 +52,7 @@ Tensor cross_attention_scores(const Tensor& images, const Tensor& captions, cons
   return record1("cross_attention", scores, {images, captions}, [saved, device = &device](const Tensor& grad) {
     auto [d_images, d_captions] = device->cross_attention_backward(*saved, grad);
     return std::vector<Tensor>{d_images, d_captions};
-  });
+  }, {images, captions});
 }
 
 Tensor cross_attention_weights(const Tensor& images, const Tensor& captions, const std::vector<int64_t>& cap_lens,

@@ -71,7 +71,7 @@ Tensor mul(const Tensor& a, const Tensor& b) {
   Tensor out = binary_forward("mul", E::Mul, a, b);
   return record1("mul", out, {a, b}, [a = a.detach(), b = b.detach()](const Tensor& g) {
     return std::vector<Tensor>{sum_to(g * b, a.shape()), sum_to(g * a, b.shape())};
-  });
+  }, {a, b});
 }
 
 Tensor div(const Tensor& a, const Tensor& b) {
@@ -80,7 +80,7 @@ Tensor div(const Tensor& a, const Tensor& b) {
   return record1("div", out, {a, b}, [b = b.detach(), out = out.detach(), sa = a.shape()](const Tensor& g) {
     const Tensor g_over_b = g / b;
     return std::vector<Tensor>{sum_to(g_over_b, sa), sum_to(neg(g_over_b * out), b.shape())};
-  });
+  }, {b, out});
 }
 
 Tensor neg(const Tensor& a) {
@@ -108,7 +108,7 @@ Tensor rdiv(const Tensor& a, double s) {
   // d(s/a)/da = -s/a² = -out/a
   return record1("rdiv_scalar", out, {a}, [a = a.detach(), out = out.detach()](const Tensor& g) {
     return std::vector<Tensor>{neg(g * out / a)};
-  });
+  }, {a, out});
 }
 
 Tensor sum_to(const Tensor& grad, const Shape& shape) {
@@ -138,6 +138,7 @@ void add_scaled_(Tensor& a, const Tensor& b, double scale) {
   const std::array<Tensor, 2> inputs{dense.detach(), b};
   device.elementwise(E::AddScaled, dense, inputs, scale);
   if (!dense.shares_storage_with(a)) device.copy(a, dense);
+  a.storage()->bump_version();
 }
 
 void mul_(Tensor& a, double s) {
@@ -148,6 +149,7 @@ void mul_(Tensor& a, double s) {
   const std::array<Tensor, 1> inputs{dense.detach()};
   device.elementwise(E::MulScalar, dense, inputs, s);
   if (!dense.shares_storage_with(a)) device.copy(a, dense);
+  a.storage()->bump_version();
 }
 
 void copy_(Tensor& dst, const Tensor& src) {
@@ -155,11 +157,13 @@ void copy_(Tensor& dst, const Tensor& src) {
   check(broadcast_shapes(dst.shape(), src.shape(), "copy_") == dst.shape(), "copy_", "cannot copy shape ",
         shape_str(src.shape()), " into shape ", shape_str(dst.shape()));
   backend(common_device("copy_", {&dst, &src})).copy(dst, src);
+  dst.storage()->bump_version();
 }
 
 void fill_(Tensor& t, double value) {
   check_in_place("fill_", t);
   backend(t.device()).fill(t, value);
+  t.storage()->bump_version();
 }
 
 }  // namespace fw

@@ -128,7 +128,7 @@ GruOutput gru_forward(const Tensor& x, const std::vector<int64_t>& lengths, cons
     result[0] = d_out;
     return result;
   };
-  std::vector<Tensor> outs = record("gru", {output, h_n}, inputs, std::move(backward));
+  std::vector<Tensor> outs = record("gru", {output, h_n}, inputs, std::move(backward), inputs);
   return {outs[0], outs[1]};
 }
 

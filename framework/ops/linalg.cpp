@@ -43,7 +43,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
                    if (need_a) ga = sum_to(matmul(g, b.transpose(-1, -2)), a.shape());
                    if (need_b) gb = sum_to(matmul(a.transpose(-1, -2), g), b.shape());
                    return std::vector<Tensor>{ga, gb};
-                 });
+                 }, {a, b});
 }
 
 Tensor bmm(const Tensor& a, const Tensor& b) {

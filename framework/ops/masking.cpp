@@ -30,7 +30,7 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, double value) {
   return record1("masked_fill", out, {x}, [mask = mask.detach()](const Tensor& g) {
     const Tensor zero = Tensor::zeros({}, g.dtype(), g.device());
     return std::vector<Tensor>{select_by(mask, zero, g, g.shape(), g.dtype(), "masked_fill")};
-  });
+  }, {mask});
 }
 
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
@@ -46,7 +46,7 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
                    if (need_a) ga = sum_to(select_by(cond, g, zero, g.shape(), g.dtype(), "where"), sa);
                    if (need_b) gb = sum_to(select_by(cond, zero, g, g.shape(), g.dtype(), "where"), sb);
                    return std::vector<Tensor>{ga, gb};
-                 });
+                 }, {condition});
 }
 
 }  // namespace fw

@@ -50,7 +50,7 @@ Tensor l2norm(const Tensor& x, int64_t dim, double eps) {
   return record1("l2norm", out, {x}, [y = out.detach(), norm, dim, eps](const Tensor& g) {
     const Tensor dot = sum(g * y, dim, /*keepdim=*/true);
     return std::vector<Tensor>{apply_elementwise("l2norm", E::L2NormBackward, {g, y, norm, dot}, eps)};
-  });
+  }, {out});
 }
 
 Tensor cosine_similarity(const Tensor& a, const Tensor& b, int64_t dim, double eps) {

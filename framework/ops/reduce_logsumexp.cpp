@@ -14,7 +14,7 @@ Tensor logsumexp(const Tensor& x, int64_t dim, bool keepdim) {
   return record1("logsumexp", plan.shape_out(out, keepdim), {x},
                  [plan, keepdim, x = x.detach(), lse = out.detach()](const Tensor& g) {
                    return std::vector<Tensor>{plan.keepdim_view(g, keepdim) * exp(x - lse)};
-                 });
+                 }, {x, out});
 }
 
 }  // namespace fw

@@ -13,7 +13,7 @@ Tensor softmax(const Tensor& x, int64_t dim) {
   // y ⊙ (g − Σ_dim g ⊙ y).
   return record1("softmax", out, {x}, [d = plan.dims[0], y = out.detach()](const Tensor& g) {
     return std::vector<Tensor>{y * (g - sum(g * y, d, /*keepdim=*/true))};
-  });
+  }, {out});
 }
 
 }  // namespace fw

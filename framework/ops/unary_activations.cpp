@@ -17,7 +17,7 @@ Tensor sigmoid(const Tensor& x) {
   // d s = s (1 - s) dx
   return record1("sigmoid", out, {x}, [y = out.detach()](const Tensor& g) {
     return std::vector<Tensor>{g * (y * (1.0 - y))};
-  });
+  }, {out});
 }
 
 Tensor tanh(const Tensor& x) {
@@ -25,7 +25,7 @@ Tensor tanh(const Tensor& x) {
   // d tanh(x) = (1 - tanh²(x)) dx
   return record1("tanh", out, {x}, [y = out.detach()](const Tensor& g) {
     return std::vector<Tensor>{g * (1.0 - y * y)};
-  });
+  }, {out});
 }
 
 Tensor relu(const Tensor& x) {
@@ -33,7 +33,7 @@ Tensor relu(const Tensor& x) {
   return record1("relu", out, {x}, [x = x.detach()](const Tensor& g) {
     const Tensor d = apply_elementwise("relu_backward", E::ReluDerivative, {x});
     return std::vector<Tensor>{g * d};
-  });
+  }, {x});
 }
 
 Tensor leaky_relu(const Tensor& x, double slope) {
@@ -41,7 +41,7 @@ Tensor leaky_relu(const Tensor& x, double slope) {
   return record1("leaky_relu", out, {x}, [x = x.detach(), slope](const Tensor& g) {
     const Tensor d = apply_elementwise("leaky_relu_backward", E::LeakyReluDerivative, {x}, slope);
     return std::vector<Tensor>{g * d};
-  });
+  }, {x});
 }
 
 Tensor clamp_min(const Tensor& x, double min) {
@@ -49,7 +49,7 @@ Tensor clamp_min(const Tensor& x, double min) {
   return record1("clamp_min", out, {x}, [x = x.detach(), min](const Tensor& g) {
     const Tensor d = apply_elementwise("clamp_min_backward", E::ClampMinDerivative, {x}, min);
     return std::vector<Tensor>{g * d};
-  });
+  }, {x});
 }
 
 }  // namespace fw

@@ -12,12 +12,12 @@ using E = ElementwiseOp;
 
 Tensor exp(const Tensor& x) {
   Tensor out = apply_elementwise("exp", E::Exp, {x});
-  return record1("exp", out, {x}, [y = out.detach()](const Tensor& g) { return std::vector<Tensor>{g * y}; });
+  return record1("exp", out, {x}, [y = out.detach()](const Tensor& g) { return std::vector<Tensor>{g * y}; }, {out});
 }
 
 Tensor log(const Tensor& x) {
   Tensor out = apply_elementwise("log", E::Log, {x});
-  return record1("log", out, {x}, [x = x.detach()](const Tensor& g) { return std::vector<Tensor>{g / x}; });
+  return record1("log", out, {x}, [x = x.detach()](const Tensor& g) { return std::vector<Tensor>{g / x}; }, {x});
 }
 
 Tensor sqrt(const Tensor& x) {
@@ -25,7 +25,7 @@ Tensor sqrt(const Tensor& x) {
   // d sqrt(x) = 1 / (2 sqrt(x)) dx
   return record1("sqrt", out, {x}, [y = out.detach()](const Tensor& g) {
     return std::vector<Tensor>{g / (y * 2.0)};
-  });
+  }, {out});
 }
 
 Tensor pow(const Tensor& x, double exponent) {
@@ -34,7 +34,7 @@ Tensor pow(const Tensor& x, double exponent) {
   return record1("pow", out, {x}, [x = x.detach(), exponent](const Tensor& g) {
     if (exponent == 0.0) return std::vector<Tensor>{Tensor::zeros(g.shape(), g.dtype(), g.device())};
     return std::vector<Tensor>{g * (pow(x, exponent - 1.0) * exponent)};
-  });
+  }, {x});
 }
 
 Tensor abs(const Tensor& x) {
@@ -43,7 +43,7 @@ Tensor abs(const Tensor& x) {
   return record1("abs", out, {x}, [x = x.detach()](const Tensor& g) {
     const Tensor sign = apply_elementwise("abs_backward", E::Sign, {x});
     return std::vector<Tensor>{g * sign};
-  });
+  }, {x});
 }
 
 }  // namespace fw

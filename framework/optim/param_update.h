@@ -27,6 +27,7 @@ void update_parameter(const char* op, const std::string& name, const Tensor& par
   Tensor dense = target.is_contiguous() ? target : target.contiguous();
   update(backend(param.device()), dense, grad);
   if (!dense.shares_storage_with(target)) copy_(target, dense);
+  target.storage()->bump_version();
 }
 
 }  // namespace fw::optim::detail
