@@ -39,13 +39,8 @@
 
 namespace fw {
 
-// The original command-line spellings: "t2i"/"i2t"; "softmax", "l2norm", "clipped_l2norm",
-// "l1norm", "clipped_l1norm", "clipped", "no_norm"; "LogSumExp", "Mean", "Max", "Sum".
-// An unknown value is an error listing the accepted ones.
-CrossAttn parse_cross_attn(const std::string& name);
-RawFeatureNorm parse_raw_feature_norm(const std::string& name);
-Aggregation parse_aggregation(const std::string& name);
-// The inverse of the parse functions.
+// The names of the settings, as the original's flags spell them ("t2i", "clipped_l2norm",
+// "LogSumExp"); models/scan parses its flags with them.
 const char* to_string(CrossAttn direction);
 const char* to_string(RawFeatureNorm norm);
 const char* to_string(Aggregation agg);

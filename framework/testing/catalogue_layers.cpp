@@ -1,5 +1,4 @@
-// Catalogue cases for the small layers: linear, embedding, the contrastive (hinge) loss.
-#include "framework/nn/contrastive_loss.h"
+// Catalogue cases for the small layers: linear, embedding.
 #include "framework/nn/linear.h"
 #include "framework/ops/indexing.h"
 #include "framework/testing/op_catalogue.h"
@@ -16,11 +15,6 @@ void add_layer_cases(std::vector<OpCase>& cases) {
                      const Tensor ids = Tensor::from_vector<int64_t>({1, 4, 1, 0, 2, 1}, {2, 3});
                      return embedding(x[0], ids);
                    }});
-  // Scores spread over [-1, 1]; hinge kinks and max ties have measure zero.
-  cases.push_back({"layers/contrastive_loss/sum", {InputSpec{{4, 4}}},
-                   [](const V& x) { return nn::contrastive_loss(x[0], {0.2, false}); }});
-  cases.push_back({"layers/contrastive_loss/max_violation", {InputSpec{{4, 4}}},
-                   [](const V& x) { return nn::contrastive_loss(x[0], {0.2, true}); }});
 }
 
 }  // namespace fw::testing

@@ -6,6 +6,7 @@
 
 #include "framework/core/error.h"
 #include "framework/core/parallel.h"
+#include "models/scan/model/cross_attention_flags.h"
 
 namespace scan {
 
@@ -161,12 +162,12 @@ void ScanOptions::validate() const {
   require(margin >= 0, "margin", "non-negative", margin);
   require(lambda_softmax > 0, "lambda_softmax", "positive", lambda_softmax);
 
-  require_name("raw_feature_norm", raw_feature_norm, fw::parse_raw_feature_norm);
-  require_name("agg_func", agg_func, fw::parse_aggregation);
-  require_name("cross_attn", cross_attn, fw::parse_cross_attn);
+  require_name("raw_feature_norm", raw_feature_norm, parse_raw_feature_norm);
+  require_name("agg_func", agg_func, parse_aggregation);
+  require_name("cross_attn", cross_attn, parse_cross_attn);
   fw::check(precomp_enc_type == "basic" || precomp_enc_type == "weight_norm", "ScanOptions", "--precomp_enc_type '",
             precomp_enc_type, "' is not accepted (accepted: basic, weight_norm)");
-  if (fw::parse_aggregation(agg_func) == fw::Aggregation::LogSumExp)
+  if (parse_aggregation(agg_func) == fw::Aggregation::LogSumExp)
     require(lambda_lse > 0, "lambda_lse", "positive with --agg_func LogSumExp", lambda_lse);
   fw::check(valid_device(device), "ScanOptions", "--device '", device,
             "' is not accepted (accepted: cpu, cuda, cuda:<index>)");
@@ -174,9 +175,9 @@ void ScanOptions::validate() const {
 
 fw::CrossAttentionOptions ScanOptions::cross_attention() const {
   fw::CrossAttentionOptions out;
-  out.direction = fw::parse_cross_attn(cross_attn);
-  out.norm = fw::parse_raw_feature_norm(raw_feature_norm);
-  out.agg = fw::parse_aggregation(agg_func);
+  out.direction = parse_cross_attn(cross_attn);
+  out.norm = parse_raw_feature_norm(raw_feature_norm);
+  out.agg = parse_aggregation(agg_func);
   out.lambda_softmax = lambda_softmax;
   out.lambda_lse = lambda_lse;
   return out;

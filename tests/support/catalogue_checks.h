@@ -7,11 +7,11 @@
 
 #include "framework/autograd/grad_mode.h"
 #include "framework/ops/reduce.h"
-#include "framework/testing/op_catalogue.h"
+#include "models/scan/testing/scan_catalogue.h"
 
 inline void check_catalogue_family(const std::string& prefix) {
   int checked = 0;
-  for (const auto& c : fw::testing::op_catalogue()) {
+  for (const auto& c : scan::scan_catalogue()) {
     if (c.name.rfind(prefix, 0) != 0) continue;
     ++checked;
     SUBCASE(c.name.c_str()) {

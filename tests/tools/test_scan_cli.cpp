@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "framework/testing/op_catalogue.h"
+#include "models/scan/testing/scan_catalogue.h"
 
 namespace {
 
@@ -52,7 +52,7 @@ TEST_CASE("scan gradcheck --filter elementwise/ --json FILE writes one row per c
   std::filesystem::remove(json_path);
 
   std::vector<std::string> expected;
-  for (const auto& c : fw::testing::op_catalogue())
+  for (const auto& c : scan::scan_catalogue())
     if (c.name.find("elementwise/") != std::string::npos) expected.push_back(c.name);
   REQUIRE(rows.is_array());
   CHECK(rows.size() == expected.size());

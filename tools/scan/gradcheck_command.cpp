@@ -8,7 +8,7 @@
 
 #include "framework/core/parallel.h"
 #include "framework/io/atomic_file.h"
-#include "framework/testing/op_catalogue.h"
+#include "models/scan/testing/scan_catalogue.h"
 #include "tools/scan/commands.h"
 
 namespace scan_tool {
@@ -33,7 +33,7 @@ int run_gradcheck_command(int argc, char** argv) {
   nlohmann::json rows = nlohmann::json::array();
   int failed = 0, run = 0;
   std::printf("%-40s %-28s %12s %12s  %s\n", "case", "inputs", "max abs err", "max rel err", "result");
-  for (const auto& c : fw::testing::op_catalogue()) {
+  for (const auto& c : scan::scan_catalogue()) {
     if (!filter.empty() && c.name.find(filter) == std::string::npos) continue;
     fw::GradcheckResult r;
     try {

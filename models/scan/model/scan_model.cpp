@@ -1,7 +1,7 @@
 #include "models/scan/model/scan_model.h"
 
 #include "framework/core/error.h"
-#include "framework/nn/contrastive_loss.h"
+#include "models/scan/model/contrastive_loss.h"
 #include "framework/ops/cross_attention.h"
 
 namespace scan {
@@ -39,7 +39,7 @@ fw::Tensor ScanModel::scores(const fw::Tensor& img_emb, const fw::Tensor& cap_em
 }
 
 fw::Tensor ScanModel::loss(const fw::Tensor& scores) const {
-  return fw::nn::contrastive_loss(scores, {opt_.margin, opt_.max_violation});
+  return contrastive_loss(scores, {opt_.margin, opt_.max_violation});
 }
 
 }  // namespace scan

@@ -12,6 +12,7 @@
 #include "framework/ops/cross_attention.h"
 #include "framework/ops/elementwise.h"
 #include "framework/ops/reduce.h"
+#include "models/scan/model/cross_attention_flags.h"
 #include "tests/support/json_fixture.h"
 
 using namespace fw;
@@ -29,9 +30,9 @@ TEST_CASE("cross_attention parity: every direction, norm and aggregation matches
   std::set<std::string> seen;
   for (const nlohmann::json& c : fixture["cases"]) {
     CrossAttentionOptions options;
-    options.direction = parse_cross_attn(c["direction"]);
-    options.norm = parse_raw_feature_norm(c["raw_feature_norm"]);
-    options.agg = parse_aggregation(c["agg_func"]);
+    options.direction = scan::parse_cross_attn(c["direction"]);
+    options.norm = scan::parse_raw_feature_norm(c["raw_feature_norm"]);
+    options.agg = scan::parse_aggregation(c["agg_func"]);
     options.lambda_softmax = c["lambda_softmax"];
     options.lambda_lse = c["lambda_lse"];
     const std::string name = std::string(to_string(options.direction)) + " " + to_string(options.norm) + " " +

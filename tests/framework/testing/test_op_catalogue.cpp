@@ -1,4 +1,4 @@
-// Every case of the op catalogue is run by the test suite: each belongs to a family that some
+// Every case of the op catalogue (with SCAN's own cases) is run by the test suite: each belongs to a family that some
 // test file checks with check_catalogue_family("<prefix>") (read from the test sources, so a new
 // family without a test, or a case under a misspelt prefix, fails here).
 #include <doctest/doctest.h>
@@ -10,7 +10,7 @@
 #include <sstream>
 #include <string>
 
-#include "framework/testing/op_catalogue.h"
+#include "models/scan/testing/scan_catalogue.h"
 
 namespace fs = std::filesystem;
 
@@ -29,7 +29,7 @@ TEST_CASE("every op catalogue case belongs to a family the test suite checks") {
   CHECK(prefixes.size() >= 10);
   std::string unchecked;
   int cases = 0;
-  for (const auto& c : fw::testing::op_catalogue()) {
+  for (const auto& c : scan::scan_catalogue()) {
     ++cases;
     bool covered = false;
     for (const std::string& prefix : prefixes) covered = covered || c.name.rfind(prefix, 0) == 0;

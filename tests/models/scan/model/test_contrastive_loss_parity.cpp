@@ -6,7 +6,7 @@
 #include <string>
 #include <tuple>
 
-#include "framework/nn/contrastive_loss.h"
+#include "models/scan/model/contrastive_loss.h"
 #include "tests/support/json_fixture.h"
 
 using namespace fw;
@@ -26,7 +26,7 @@ TEST_CASE("contrastive loss parity: sum of hinges and max_violation match SCAN's
       const std::string precision = key;  // CAPTURE of a const char* would print the pointer
       CAPTURE(precision);
       Tensor scores = json_tensor(fixture["scores"], {n, n}, dtype).set_requires_grad();
-      const Tensor loss = nn::contrastive_loss(scores, {margin, max_violation});
+      const Tensor loss = scan::contrastive_loss(scores, {margin, max_violation});
       CHECK(loss.dtype() == dtype);
       const double expected = c[key]["loss"];
       CHECK(loss.item() == doctest::Approx(expected).epsilon(tolerance));

@@ -8,13 +8,13 @@
 // over the batch (not a mean).
 #include "framework/core/tensor.h"
 
-namespace fw::nn {
+namespace scan {
 
 struct ContrastiveLossOptions {
   double margin = 0.2;
   bool max_violation = false;
 };
 
-Tensor contrastive_loss(const Tensor& scores, const ContrastiveLossOptions& options = {});
+fw::Tensor contrastive_loss(const fw::Tensor& scores, const ContrastiveLossOptions& options = {});
 
-}  // namespace fw::nn
+}  // namespace scan
