@@ -1,7 +1,9 @@
 #include "framework/core/allocator.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <new>
 #include <unordered_map>
@@ -48,6 +50,7 @@ class CpuAllocator final : public Allocator {
     }
     if (!block) block = std::aligned_alloc(kAlignment, size);
     if (!block) throw std::bad_alloc();
+    if (poison_.load(std::memory_order_relaxed)) std::memset(block, 0xFF, size);
     std::lock_guard lock(mutex_);
     stats_.in_use_bytes += size;
     stats_.peak_bytes = std::max(stats_.peak_bytes, stats_.in_use_bytes);
@@ -86,6 +89,8 @@ class CpuAllocator final : public Allocator {
     stats_.peak_bytes = stats_.in_use_bytes;
   }
 
+  void set_poison(bool on) override { poison_.store(on, std::memory_order_relaxed); }
+
   void release_cached() override {
     std::vector<void*> freed;
     {
@@ -101,6 +106,7 @@ class CpuAllocator final : public Allocator {
   mutable std::mutex mutex_;
   std::unordered_multimap<std::size_t, void*> blocks_;
   AllocatorStats stats_;
+  std::atomic<bool> poison_{false};
 };
 
 // Never destroyed: tensors held in static variables may be freed after it would have been.

@@ -28,6 +28,10 @@ class Allocator {
   virtual void reset_peak() = 0;
   // Returns every cached block to the system.
   virtual void release_cached() = 0;
+  // While on, every block handed out is first filled with 0xFF bytes (a NaN in every float32 and
+  // float64 element, -1 in int64), so that an output element a kernel forgets to write shows
+  // (the parity runner, framework/testing/parity.h). Off by default.
+  virtual void set_poison(bool on) = 0;
 };
 
 // The allocator of `device`'s kind; an error naming the device when none is registered.

@@ -6,7 +6,7 @@
 
 namespace fw::cpu {
 
-class CpuBackend final : public Backend {
+class CpuBackend : public Backend {
  public:
   std::string name() const override { return "cpu"; }
   bool supports(Kernel kernel, DType dtype) const override;

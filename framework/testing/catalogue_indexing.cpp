@@ -39,20 +39,20 @@ void add_indexing_cases(std::vector<OpCase>& cases) {
   // The mask [2, 1, 3] broadcasts over the middle dim of x [2, 2, 3].
   const Tensor mask = Tensor::from_vector<int64_t>(I{1, 0, 0, 0, 1, 1}, {2, 1, 3});
   cases.push_back({"indexing/masked_fill/broadcast_mask", {{{2, 2, 3}}},
-                   [mask](const V& x) { return masked_fill(x[0], mask, -5.0); }});
+                   [mask](const V& x) { return masked_fill(x[0], mask.to(x[0].device()), -5.0); }});
   const Tensor float_mask = Tensor::from_vector<float>({0.f, 2.f, 0.f}, {3});
   cases.push_back({"indexing/masked_fill/float_mask_transposed", {{{2, 3}, Layout::Transposed}},
-                   [float_mask](const V& x) { return masked_fill(x[0], float_mask, 0.0); }});
+                   [float_mask](const V& x) { return masked_fill(x[0], float_mask.to(x[0].device()), 0.0); }});
 
   // condition [2, 1] x a [2, 3] x b [3] -> [2, 3]; and a condition that broadcasts both operands.
   const Tensor cond = Tensor::from_vector<int64_t>(I{1, 0}, {2, 1});
   cases.push_back({"indexing/where/broadcast", {m23, {{3}}},
-                   [cond](const V& x) { return where(cond, x[0], x[1]); }});
+                   [cond](const V& x) { return where(cond.to(x[0].device()), x[0], x[1]); }});
   const Tensor cond23 = Tensor::from_vector<int64_t>(I{1, 0, 1, 0, 0, 1}, {2, 3});
   cases.push_back({"indexing/where/broadcast_operands", {{{2, 1}}, {{1, 3}}},
-                   [cond23](const V& x) { return where(cond23, x[0], x[1]); }});
+                   [cond23](const V& x) { return where(cond23.to(x[0].device()), x[0], x[1]); }});
   cases.push_back({"indexing/where/views", {{{2, 3}, Layout::Transposed}, {{2, 3}, Layout::Strided}},
-                   [cond23](const V& x) { return where(cond23, x[0], x[1]); }});
+                   [cond23](const V& x) { return where(cond23.to(x[0].device()), x[0], x[1]); }});
 }
 
 }  // namespace fw::testing

@@ -24,7 +24,7 @@ const std::vector<OpCase>& op_catalogue() {
   return cases;
 }
 
-Tensor make_input(const InputSpec& spec, Generator& gen, DType dtype) {
+Tensor make_input(const InputSpec& spec, Generator& gen, DType dtype, Device device) {
   Shape stored = spec.shape;
   if (spec.layout == Layout::Transposed) {
     check(stored.size() >= 2, "make_input", "a transposed input needs two dims, got ", shape_str(stored));
@@ -40,7 +40,7 @@ Tensor make_input(const InputSpec& spec, Generator& gen, DType dtype) {
     if (spec.min_magnitude > 0 && std::abs(v) < spec.min_magnitude) v = std::copysign(spec.min_magnitude, v) + v;
     p[i] = v;
   }
-  Tensor typed = data.to(dtype);
+  Tensor typed = data.to(dtype).to(device);
   switch (spec.layout) {
     case Layout::Contiguous: return typed;
     case Layout::Transposed: return typed.transpose(-1, -2);
@@ -55,10 +55,10 @@ Tensor make_input(const InputSpec& spec, Generator& gen, DType dtype) {
   return typed;
 }
 
-GradcheckResult run_gradcheck(const OpCase& c, uint64_t seed) {
+GradcheckResult run_gradcheck(const OpCase& c, uint64_t seed, Device device) {
   Generator gen(seed);
   std::vector<Tensor> inputs;
-  for (const InputSpec& spec : c.inputs) inputs.push_back(make_input(spec, gen, DType::Float64));
+  for (const InputSpec& spec : c.inputs) inputs.push_back(make_input(spec, gen, DType::Float64, device));
   return gradcheck(c.fn, inputs, c.options);
 }
 

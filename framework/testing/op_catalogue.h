@@ -38,10 +38,10 @@ struct OpCase {
 const std::vector<OpCase>& op_catalogue();
 
 // A random input following `spec`, with the requested dtype and layout.
-Tensor make_input(const InputSpec& spec, Generator& gen, DType dtype);
+Tensor make_input(const InputSpec& spec, Generator& gen, DType dtype, Device device = Device::cpu());
 
 // Runs gradcheck on one case with float64 inputs drawn from a generator seeded by `seed`.
-GradcheckResult run_gradcheck(const OpCase& c, uint64_t seed = 1);
+GradcheckResult run_gradcheck(const OpCase& c, uint64_t seed = 1, Device device = Device::cpu());
 
 // "[2, 3] x [3]" for reports.
 std::string describe_inputs(const OpCase& c);

@@ -117,3 +117,37 @@ TEST_CASE("scan train: a value that does not parse names its option") {
     CHECK(run.output.find("scan train: error: " + option + " as a value of this option") != std::string::npos);
   }
 }
+
+TEST_CASE("scan parity --filter unary/ --json FILE: one row per case, the CPU against itself") {
+  const std::filesystem::path json_path = temp_path("parity.json");
+  const RunResult run = run_scan("parity --filter unary/ --threads 1 --json " + json_path.string());
+  INFO(run.output);
+  CHECK(run.status == 0);
+  CHECK(run.output.find("cpu against cpu, float32") != std::string::npos);
+  CHECK(run.output.find(" 0 failed") != std::string::npos);
+  REQUIRE(std::filesystem::exists(json_path));
+  std::ifstream in(json_path);
+  const nlohmann::json rows = nlohmann::json::parse(in);
+  std::filesystem::remove(json_path);
+  REQUIRE(rows.is_array());
+  CHECK(rows.size() > 5);
+  for (const auto& row : rows) {
+    INFO(row.dump());
+    CHECK(row.at("device") == "cpu");
+    CHECK(row.at("passed") == true);
+    CHECK(row.at("forward_error") == 0.0);
+  }
+}
+
+TEST_CASE("scan parity and scan gradcheck on a device this build has no backend for: one clear error") {
+  for (const std::string command : {"parity --device cuda", "gradcheck --device cuda:1"}) {
+    const RunResult run = run_scan(command);
+    INFO(run.output);
+    CHECK(run.status == 1);
+    CHECK(run.output.find("no backend for device cuda:") != std::string::npos);
+    CHECK(run.output.find("pass") == std::string::npos);  // stopped before any row
+  }
+  const RunResult bad = run_scan("parity --device gpu");
+  CHECK(bad.status == 1);
+  CHECK(bad.output.find("--device: expected cpu, cuda or cuda:<n>, got 'gpu'") != std::string::npos);
+}

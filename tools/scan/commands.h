@@ -2,6 +2,9 @@
 // One function per `scan` subcommand; argv[0] is the command name.
 #include <cxxopts.hpp>
 #include <optional>
+#include <string>
+
+#include "framework/core/device.h"
 
 namespace scan_tool {
 
@@ -13,8 +16,14 @@ std::optional<cxxopts::ParseResult> parse_arguments(cxxopts::Options& options, i
 cxxopts::ParseResult parse_naming_options(cxxopts::Options& options, int argc, char** argv);
 
 
+// --threads: 0 (all cores) to fw::kMaxThreads, applied to the framework and OpenBLAS.
+void apply_threads_flag(int threads);
+// --device: "cpu", "cuda" (device 0) or "cuda:<n>"; anything else is an error naming the flag.
+fw::Device parse_device_flag(const std::string& text);
+
 int run_eval_command(int argc, char** argv);
 int run_gradcheck_command(int argc, char** argv);
+int run_parity_command(int argc, char** argv);
 int run_synth_command(int argc, char** argv);
 int run_train_command(int argc, char** argv);
 int run_vocab_command(int argc, char** argv);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "framework/core/parallel.h"
+#include "framework/devices/devices.h"
 #include "framework/io/atomic_file.h"
 #include "models/scan/testing/scan_catalogue.h"
 #include "tools/scan/commands.h"
@@ -19,15 +20,15 @@ int run_gradcheck_command(int argc, char** argv) {
       ("json", "also write the rows to this JSON file", cxxopts::value<std::string>())
       ("filter", "only cases whose name contains this text", cxxopts::value<std::string>()->default_value(""))
       ("seed", "seed of the random inputs", cxxopts::value<uint64_t>()->default_value("1"))
+      ("device", "device to run the checks on: cpu, cuda or cuda:<n>", cxxopts::value<std::string>()->default_value("cpu"))
       ("threads", "CPU threads", cxxopts::value<int>()->default_value("0"))
       ("h,help", "show this help");
   const auto parsed = parse_arguments(options, argc, argv);
   if (!parsed) return 0;
   const cxxopts::ParseResult& args = *parsed;
-  const int threads = args["threads"].as<int>();
-  fw::check(threads >= 0 && threads <= fw::kMaxThreads, "--threads", "expected a count from 0 (all cores) to ",
-            fw::kMaxThreads, ", got ", threads);
-  if (threads > 0) fw::set_num_threads(threads);
+  apply_threads_flag(args["threads"].as<int>());
+  const fw::Device device = parse_device_flag(args["device"].as<std::string>());
+  fw::backend(device);  // no backend for the device: say so once, before any row
   const std::string filter = args["filter"].as<std::string>();
 
   nlohmann::json rows = nlohmann::json::array();
@@ -37,7 +38,7 @@ int run_gradcheck_command(int argc, char** argv) {
     if (!filter.empty() && c.name.find(filter) == std::string::npos) continue;
     fw::GradcheckResult r;
     try {
-      r = fw::testing::run_gradcheck(c, args["seed"].as<uint64_t>());
+      r = fw::testing::run_gradcheck(c, args["seed"].as<uint64_t>(), device);
     } catch (const std::exception& e) {  // a case that throws is a failed case, not the end of the run
       r.passed = false;
       r.worst = std::string("error: ") + e.what();

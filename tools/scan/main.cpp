@@ -13,6 +13,7 @@ void print_usage() {
                "commands:\n"
                "  eval        evaluate a checkpoint on a split: recalls, rsum (--fold5: COCO 1K)\n"
                "  gradcheck   float64 finite-difference check of every op in the op catalogue\n"
+               "  parity      every op of the catalogue on a device against the CPU (float32)\n"
                "  synth       write the built-in synthetic dataset (original on-disk layout)\n"
                "  train       train SCAN (the original train.py flags); no --data_path: the synthetic demo\n"
                "  vocab       build a vocabulary JSON from train and dev captions\n"
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   const std::map<std::string, int (*)(int, char**)> commands = {
       {"eval", scan_tool::run_eval_command},
       {"gradcheck", scan_tool::run_gradcheck_command},
+      {"parity", scan_tool::run_parity_command},
       {"synth", scan_tool::run_synth_command},
       {"train", scan_tool::run_train_command},
       {"vocab", scan_tool::run_vocab_command},

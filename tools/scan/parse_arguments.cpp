@@ -2,6 +2,7 @@
 #include <string_view>
 
 #include "framework/core/error.h"
+#include "framework/core/parallel.h"
 #include "tools/scan/commands.h"
 
 namespace scan_tool {
@@ -40,6 +41,22 @@ cxxopts::ParseResult parse_naming_options(cxxopts::Options& options, int argc, c
     if (option.empty()) throw;
     throw fw::Error(option + ": cannot read '" + value + "' as a value of this option (see --help for its type)");
   }
+}
+
+void apply_threads_flag(int threads) {
+  fw::check(threads >= 0 && threads <= fw::kMaxThreads, "--threads", "expected a count from 0 (all cores) to ",
+            fw::kMaxThreads, ", got ", threads);
+  if (threads > 0) fw::set_num_threads(threads);
+}
+
+fw::Device parse_device_flag(const std::string& text) {
+  if (text == "cpu") return fw::Device::cpu();
+  if (text == "cuda") return fw::Device::cuda(0);
+  const std::string prefix = "cuda:";
+  if (text.rfind(prefix, 0) == 0 && text.size() > prefix.size() && text.size() <= prefix.size() + 3 &&
+      text.find_first_not_of("0123456789", prefix.size()) == std::string::npos)
+    return fw::Device::cuda(std::stoi(text.substr(prefix.size())));
+  throw fw::Error("--device: expected cpu, cuda or cuda:<n>, got '" + text + "'");
 }
 
 std::optional<cxxopts::ParseResult> parse_arguments(cxxopts::Options& options, int argc, char** argv) {

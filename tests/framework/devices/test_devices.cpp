@@ -21,6 +21,7 @@ class HostMemoryAllocator final : public Allocator {
   AllocatorStats stats() const override { return {}; }
   void reset_peak() override {}
   void release_cached() override {}
+  void set_poison(bool) override {}
 };
 
 // Registers the stand-in for the scope of one test.
