@@ -92,7 +92,9 @@ void check_close(const fw::Tensor& got, const json& expected, double tolerance, 
 
 // Every option of `expected` (the original's flag names) has the same value in `got`.
 void check_options(const json& got, const json& expected) {
-  for (const auto& [key, value] : expected.items()) {
+  for (const auto& item : expected.items()) {
+    const std::string key = item.key();
+    const json& value = item.value();
     INFO("option ", key);
     REQUIRE(got.contains(key));
     CHECK(got.at(key) == value);
@@ -125,7 +127,9 @@ TEST_CASE("convert_checkpoint.py: original PyTorch checkpoints load with PyTorch
     scan::restore_model(checkpoint, model);
     const std::map<std::string, fw::Tensor> params = fw::state_dict(model);
     CHECK(params.size() == expected.at("parameters").size());
-    for (const auto& [param, values] : expected.at("parameters").items()) {
+    for (const auto& item : expected.at("parameters").items()) {
+      const std::string param = item.key();
+      const json& values = item.value();
       REQUIRE_MESSAGE(params.count(param), "missing parameter ", param);
       check_same(params.at(param), values, param);
     }
@@ -185,7 +189,9 @@ TEST_CASE("convert_checkpoint.py: our checkpoint becomes a .pth.tar the PyTorch 
                                         "rnn.bias_ih_l0_reverse", "rnn.bias_hh_l0_reverse"});
   const std::map<std::string, fw::Tensor> params = fw::state_dict(model);
   CHECK(back.at("parameters").size() == params.size());
-  for (const auto& [name, tensor] : params) {
+  for (const auto& item : params) {
+    const std::string& name = item.first;
+    const auto& tensor = item.second;
     REQUIRE_MESSAGE(back.at("parameters").contains(name), "PyTorch lacks ", name);
     check_same(tensor, back.at("parameters").at(name), name);
   }
@@ -199,7 +205,9 @@ TEST_CASE("convert_checkpoint.py: our checkpoint becomes a .pth.tar the PyTorch 
   CHECK(again.state.rng_state == state.rng_state);
   CHECK(again.state.best_epoch == state.best_epoch);
   CHECK(again.tensors.size() == params.size());
-  for (const auto& [name, tensor] : params) {
+  for (const auto& item : params) {
+    const std::string& name = item.first;
+    const auto& tensor = item.second;
     INFO(name);
     REQUIRE(again.tensors.count(name));
     CHECK(again.tensors.at(name).shape() == tensor.shape());
