@@ -45,6 +45,7 @@ std::vector<Tensor> AccumulateGrad::apply(const std::vector<Tensor>& grads) {
     const std::array<Tensor, 2> inputs{dense.detach(), g};
     device.elementwise(ElementwiseOp::Add, dense, inputs);
     if (!dense.shares_storage_with(accumulated)) device.copy(accumulated, dense);
+    accumulated.storage()->bump_version();  // an in-place write like any other (saved tensors)
   }
   return {};
 }

@@ -49,8 +49,8 @@ Tensor cross_attention_scores(const Tensor& images, const Tensor& captions, cons
   Tensor scores = device.cross_attention_forward(images, captions, cap_lens, options, saved);
   // The backward keeps what the backend saved (on the CPU: the raw scores, the Grams and the
   // detached inputs) and recomputes each pair's attention instead of storing it.
-  return record1("cross_attention", scores, {images, captions}, [saved, device = &device](const Tensor& grad) {
-    auto [d_images, d_captions] = device->cross_attention_backward(*saved, grad);
+  return record1("cross_attention", scores, {images, captions}, [saved](const Tensor& grad) {
+    auto [d_images, d_captions] = backend(grad.device()).cross_attention_backward(*saved, grad);
     return std::vector<Tensor>{d_images, d_captions};
   }, {images, captions});
 }

@@ -105,8 +105,9 @@ GruOutput gru_forward(const Tensor& x, const std::vector<int64_t>& lengths, cons
 
   std::vector<Tensor> inputs{x};
   inputs.insert(inputs.end(), weights.begin(), weights.end());
-  auto backward = [n, rows, w, layer_inputs, gates, states, device = &device,
+  auto backward = [n, rows, w, layer_inputs, gates, states,
                    x_needs_grad = x.requires_grad()](const std::vector<Tensor>& grads) {
+    Backend* device = &backend(grads[0].device());
     const int64_t D = n.dirs, B = n.batch, H = n.hidden;
     std::vector<Tensor> result(1 + w.size());
     Tensor d_out = grads[0].contiguous();

@@ -10,8 +10,8 @@ namespace {
 // The plan for a reduction over one dim that must not be empty.
 ReductionPlan plan_nonempty(const Tensor& x, int64_t dim, const char* op) {
   const ReductionPlan plan = plan_reduction(x, {dim}, op);
-  check_floating(op, x);
   check(plan.reduced > 0, op, "cannot reduce over dim ", dim, " of size 0 (shape ", shape_str(x.shape()), ")");
+  check_floating(op, x);
   return plan;
 }
 

@@ -58,7 +58,7 @@ GradcheckResult gradcheck(const TensorFunction& f, const std::vector<Tensor>& in
   check(output.dtype() == DType::Float64, "gradcheck", "the function returned ", dtype_name(output.dtype()),
         ", expected float64");
   Generator gen(options.seed);
-  const Tensor w = Tensor::normal(output.shape(), 0.0, 1.0, gen, DType::Float64);
+  const Tensor w = Tensor::normal(output.shape(), 0.0, 1.0, gen, DType::Float64).to(output.device());
   const Tensor loss = sum(output * w);
   if (loss.requires_grad()) loss.backward();
 
@@ -73,15 +73,22 @@ GradcheckResult gradcheck(const TensorFunction& f, const std::vector<Tensor>& in
   for (size_t k = 0; k < leaves.size(); ++k) {
     const Tensor analytic_grad = leaves[k].grad().defined() ? leaves[k].grad() : Tensor::zeros(leaves[k].shape(), DType::Float64);
     const std::vector<double> analytic = analytic_grad.to_vector<double>();
-    double* data = leaves[k].data<double>();
     const std::vector<int64_t> offsets = element_offsets(leaves[k]);
+    // Each element is perturbed through a 0-d view of its storage, written by the device's
+    // backend, so the check runs on any device.
+    const Tensor base = leaves[k].detach();
+    auto set = [](Tensor& element, double value) {
+      NoGradGuard no_grad;
+      fill_(element, value);
+    };
     for (size_t i = 0; i < offsets.size(); ++i) {
-      const double original = data[offsets[i]];
-      data[offsets[i]] = original + options.step;
+      Tensor element = make_view(base, {}, {}, base.offset() + offsets[i]);
+      const double original = element.item();
+      set(element, original + options.step);
       const double plus = projected();
-      data[offsets[i]] = original - options.step;
+      set(element, original - options.step);
       const double minus = projected();
-      data[offsets[i]] = original;
+      set(element, original);
       const double numeric = (plus - minus) / (2 * options.step);
 
       const double abs_error = std::abs(analytic[i] - numeric);

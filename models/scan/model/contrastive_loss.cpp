@@ -1,5 +1,7 @@
 #include "models/scan/model/contrastive_loss.h"
 
+#include <vector>
+
 #include "framework/ops/elementwise.h"
 #include "framework/ops/indexing.h"
 #include "framework/ops/reduce.h"
@@ -14,8 +16,9 @@ Tensor contrastive_loss(const Tensor& scores, const ContrastiveLossOptions& opti
   fw::check(scores.dim() == 2 && scores.size(0) == scores.size(1), "contrastive_loss",
             "expected a square score matrix [B, B], got ", fw::shape_str(scores.shape()));
   const int64_t n = scores.size(0);
-  Tensor eye = Tensor::zeros({n, n}, DType::Int64);
-  for (int64_t i = 0; i < n; ++i) eye.data<int64_t>()[i * n + i] = 1;
+  std::vector<int64_t> identity(n * n, 0);
+  for (int64_t i = 0; i < n; ++i) identity[i * n + i] = 1;
+  const Tensor eye = Tensor::from_vector(identity, {n, n}).to(scores.device());
 
   const Tensor positives = fw::sum(scores * eye.to(scores.dtype()), 1);  // S[i, i]
   Tensor cost_captions =

@@ -52,3 +52,13 @@ TEST_CASE("saved tensors: writes after backward, and writes to what no op saved,
   s.backward();
   CHECK(a.grad().to_vector<double>() == std::vector<double>{1.0, 1.0});
 }
+
+TEST_CASE("saved tensors: a gradient accumulated into .grad counts as an in-place write") {
+  Tensor w = Tensor::ones({2}).set_requires_grad();
+  Tensor x = Tensor::full({2}, 3.0).set_requires_grad();
+  sum(w * 2.0).backward();  // w.grad = [2, 2]
+  const Tensor g = w.grad();
+  const Tensor y = sum(x * g);  // mul saves g: dy/dx = g
+  sum(w * 2.0).backward();      // adds into w.grad in place: g is now [4, 4]
+  CHECK_THROWS_WITH_AS(y.backward(), doctest::Contains("op 'mul' saved for its backward"), Error);
+}
