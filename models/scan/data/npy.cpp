@@ -157,6 +157,7 @@ void NpyArray::copy_row(int64_t i, T* dst) const {
   check_row(i, "NpyArray::copy_row");
   const char* src = row_bytes(i);
   const int64_t n = row_numel();
+  if (n == 0) return;  // a row of a [rows, 0, ...] array: nothing to copy, and dst may be null
   if (fw::dtype_of<T>::value == header_.dtype) {
     std::memcpy(dst, src, static_cast<std::size_t>(n) * sizeof(T));
     return;

@@ -123,6 +123,21 @@ TEST_CASE("npy: float64 rows, in place and converted") {
   CHECK_THROWS_WITH_AS(a.read_rows(2, 4), doctest::Contains("rows [2, 4) are out of range"), Error);
 }
 
+TEST_CASE("npy: an array of empty rows reads as empty rows") {
+  // shape (2, 0): two rows of no values; copying one into an empty (null) buffer copies nothing.
+  TempDir dir;
+  const NpyArray a(write_npy(dir, npy_file(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 0), }\n", "")));
+  CHECK(a.rows() == 2);
+  CHECK(a.row_numel() == 0);
+  std::vector<double> none;
+  a.copy_row(1, none.data());
+  std::vector<float> none_converted;
+  a.copy_row(0, none_converted.data());
+  const Tensor rows = a.read_rows(0, 2);
+  CHECK(rows.shape() == Shape{2, 0});
+  CHECK(a.first_non_finite_row() == -1);
+}
+
 TEST_CASE("npy: errors name the file and say what was expected and found") {
   TempDir dir;
   const std::string data = raw_bytes(kValues23);
