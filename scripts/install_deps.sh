@@ -3,10 +3,11 @@
 # Not root and something missing: say which packages to install and stop.
 set -euo pipefail
 
+# libopenblas-openmp-dev: OpenBLAS on the OpenMP thread pool (third_party/dependencies.cmake).
 # python3-numpy: the tests cross-check our .npy and safetensors files with an independent reader.
 # `install_deps.sh sanitize` adds what `make test-sanitize` and `make fuzz` need: clang with
 # libFuzzer and the sanitizer runtimes, and LLVM's OpenMP runtime.
-packages=(cmake g++ make libopenblas-dev doctest-dev libcxxopts-dev libstb-dev nlohmann-json3-dev python3-numpy)
+packages=(cmake g++ make libopenblas-dev libopenblas-openmp-dev doctest-dev libcxxopts-dev libstb-dev nlohmann-json3-dev python3-numpy)
 if [ "${1:-}" = "sanitize" ]; then
   packages+=(clang libclang-rt-dev libomp-dev)
 fi

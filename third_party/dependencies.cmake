@@ -9,8 +9,22 @@ function(require_found found what package)
 endfunction()
 
 # OpenBLAS through its CBLAS interface (libopenblas-dev).
+# With g++, Debian's OpenMP build of OpenBLAS (libopenblas-openmp-dev) is preferred: it runs its
+# threads on the same libgomp pool as our parallel loops, so the two never spin against each other
+# (with the pthread build, OpenMP threads that wait after a loop keep a core busy while OpenBLAS's
+# own threads need it: a training step took ~1.4 times as long, docs/benchmarks.md). clang links
+# LLVM's OpenMP runtime, which must not share a process with libgomp: it gets the default build.
 find_path(CBLAS_INCLUDE_DIR NAMES cblas.h PATH_SUFFIXES openblas x86_64-linux-gnu aarch64-linux-gnu)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND NOT FW_OPENBLAS_PTHREAD)
+  find_library(OPENBLAS_LIBRARY NAMES openblas PATHS /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/openblas-openmp
+               NO_DEFAULT_PATH)
+  if(NOT OPENBLAS_LIBRARY)
+    message(STATUS "OpenBLAS's OpenMP build not found (Debian: libopenblas-openmp-dev); using the default build, "
+                   "whose threads may spin against OpenMP's: set OMP_WAIT_POLICY=passive when running")
+  endif()
+endif()
 find_library(OPENBLAS_LIBRARY NAMES openblas)
+message(STATUS "OpenBLAS: ${OPENBLAS_LIBRARY}")
 require_found(CBLAS_INCLUDE_DIR "cblas.h" libopenblas-dev)
 require_found(OPENBLAS_LIBRARY "libopenblas" libopenblas-dev)
 add_library(third_party_openblas INTERFACE)
