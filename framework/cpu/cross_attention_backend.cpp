@@ -10,6 +10,7 @@
 #include "framework/cpu/cpu_backend.h"
 #include "framework/cpu/cross_attention_kernel.h"
 #include "framework/cpu/gemm.h"
+#include "framework/cpu/scratch.h"
 
 namespace fw::cpu {
 
@@ -49,8 +50,8 @@ XattnParams params_of(const CrossAttentionOptions& o) { return {o.norm, o.agg, o
 struct Products {
   Tensor images, captions;           // dense, detached; padded words zeroed
   Tensor raw;                        // [n_img·R, n_cap·L]: raw[i·R + r, c·L + j] = v_ir · e_cj
-  std::vector<double> context_gram;  // [n_context, rows, rows], exactly symmetric
-  std::vector<double> query_sqnorm;  // [n_query, rows]: squared norm of every query row
+  Tensor context_gram;  // float64 [n_context, rows, rows], exactly symmetric
+  Tensor query_sqnorm;  // float64 [n_query, rows]: squared norm of every query row
 };
 
 template <typename T>
@@ -84,25 +85,27 @@ Products compute_products(const Tensor& images, const Tensor& captions, const Ge
   // G_b = X_b X_bᵀ for every context entity b, made exactly symmetric from its upper triangle.
   const T* context = g.t2i ? v : e;
   const int64_t n = g.context_rows(), block = n * g.d;
-  std::vector<T> gram(g.n_context() * n * n);
+  Scratch<T> gram(g.n_context() * n * n);
   batched_gemm<T>(g.n_context(), n, n, g.d, dense(context, g.d, block), dense(context, g.d, block, true),
                        gram.data());
-  p.context_gram.resize(gram.size());
+  p.context_gram = Tensor::empty({g.n_context(), n, n}, DType::Float64);
+  double* context_gram = p.context_gram.data<double>();
   parallel_for(g.n_context(), 1, [&](int64_t begin, int64_t end) {
     for (int64_t b = begin; b < end; ++b)
       for (int64_t s = 0; s < n; ++s)
         for (int64_t t = 0; t < n; ++t)
-          p.context_gram[(b * n + s) * n + t] = gram[(b * n + std::min(s, t)) * n + std::max(s, t)];
+          context_gram[(b * n + s) * n + t] = gram[(b * n + std::min(s, t)) * n + std::max(s, t)];
   });
 
   const T* query = g.t2i ? e : v;
   const int64_t rows = g.n_query() * g.query_rows();
-  p.query_sqnorm.resize(rows);
+  p.query_sqnorm = Tensor::empty({rows}, DType::Float64);
+  double* query_sqnorm = p.query_sqnorm.data<double>();
   parallel_for(rows, 64, [&](int64_t begin, int64_t end) {
     for (int64_t row = begin; row < end; ++row) {
       double sq = 0;
       for (int64_t k = 0; k < g.d; ++k) sq += static_cast<double>(query[row * g.d + k]) * query[row * g.d + k];
-      p.query_sqnorm[row] = sq;
+      query_sqnorm[row] = sq;
     }
   });
   return p;
@@ -117,8 +120,8 @@ XattnPair load_pair(const Products& p, const Geometry& g, int64_t i, int64_t c, 
   for (int64_t s = 0; s < ns; ++s)
     for (int64_t q = 0; q < nq; ++q) raw[s * nq + q] = all[g.raw_index(i, c, s, q)];
   const int64_t n = g.context_rows(), context = g.t2i ? i : c, query = g.t2i ? c : i;
-  return {
-      nq, ns, raw.data(), p.context_gram.data() + context * n * n, n, p.query_sqnorm.data() + query * g.query_rows()};
+  return {nq, ns, raw.data(), p.context_gram.data<double>() + context * n * n, n,
+          p.query_sqnorm.data<double>() + query * g.query_rows()};
 }
 
 template <typename T>
@@ -153,7 +156,7 @@ std::pair<Tensor, Tensor> scores_backward(const Products& p, const Geometry& g, 
   Tensor d_raw = Tensor::zeros(p.raw.shape(), p.raw.dtype());
   T* dr = d_raw.data<T>();
   const int64_t n_ctx = g.n_context(), n_qry = g.n_query(), crows = g.context_rows(), qrows = g.query_rows();
-  std::vector<double> d_gram(n_ctx * crows * crows, 0.0), d_query_parts(n_ctx * n_qry * qrows, 0.0);
+  Scratch<double> d_gram(n_ctx * crows * crows, 0.0), d_query_parts(n_ctx * n_qry * qrows, 0.0);
   parallel_for(n_ctx, 1, [&](int64_t begin, int64_t end) {
     XattnWorkspace ws;
     std::vector<double> raw, d_block;
@@ -178,7 +181,7 @@ std::pair<Tensor, Tensor> scores_backward(const Products& p, const Geometry& g, 
   batched_gemm<T>(1, rows_e, g.d, rows_v, dense(dr, rows_e, 0, true), dense(v, g.d), d_captions.data<T>());
 
   // Context side: dX_b += (dG_b + dG_bᵀ) X_b.
-  std::vector<T> sym(d_gram.size()), from_gram(n_ctx * crows * g.d);
+  Scratch<T> sym(d_gram.size()), from_gram(n_ctx * crows * g.d);
   for (int64_t b = 0; b < n_ctx; ++b)
     for (int64_t s = 0; s < crows; ++s)
       for (int64_t t = 0; t < crows; ++t) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "framework/core/parallel.h"
+#include "framework/cpu/scratch.h"
 
 namespace fw::cpu {
 
@@ -57,7 +58,7 @@ void gru_direction_forward(const GruGeometry& g, const T* x, const T* w_ih, cons
                            T* out, int64_t out_ld, int64_t out_col, T* h_n, T* gates, T* states) {
   const int64_t B = g.batch, H = g.hidden, BT = g.batch * g.time;
   // Input projections of every time step in one GEMM: xp = x W_ihᵀ + b_ih, [B·T, 3H].
-  std::vector<T> xp(BT * 3 * H);
+  Scratch<T> xp(BT * 3 * H);
   gemm<T>(false, true, BT, 3 * H, g.input, x, g.input, w_ih, g.input, T(0), xp.data(), 3 * H);
   parallel_for(BT, row_grain(3 * H), [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r)
@@ -65,7 +66,7 @@ void gru_direction_forward(const GruGeometry& g, const T* x, const T* w_ih, cons
   });
 
   std::fill(states, states + B * H, T(0));
-  std::vector<T> hp(B * 3 * H);  // recurrent projections W_hh h of the active rows, [active, 3H]
+  Scratch<T> hp(B * 3 * H);  // recurrent projections W_hh h of the active rows, [active, 3H]
   for (int64_t s = 0; s < g.steps; ++s) {
     const int64_t active = g.active(s);
     const T* h = states + s * B * H;
@@ -104,8 +105,8 @@ void gru_direction_backward(const GruGeometry& g, const T* x, const T* w_ih, con
   // Gradients of the gate pre-activations. dgx [B·T, 3H] (input side, zero at padding) and
   // dgh [active, 3H] (recurrent side of one step); they differ only in the n block, where the
   // recurrent side is scaled by r: ∂/∂(W_hn h + b_hn) = r ⊙ ∂/∂(pre-activation of n).
-  std::vector<T> dgx(BT * 3 * H, T(0)), dgh(B * 3 * H);
-  std::vector<T> dh(B * H);  // ∂L/∂h after the current step, per row; starts as ∂L/∂h_n
+  Scratch<T> dgx(BT * 3 * H, T(0)), dgh(B * 3 * H, T(0));
+  Scratch<T> dh(B * H);  // ∂L/∂h after the current step, per row; starts as ∂L/∂h_n
   for (int64_t i = 0; i < B; ++i) std::copy(d_h_n + g.order[i] * H, d_h_n + (g.order[i] + 1) * H, dh.data() + i * H);
   std::fill(dw_hh, dw_hh + 3 * H * H, T(0));
   std::fill(db_hh, db_hh + 3 * H, T(0));
