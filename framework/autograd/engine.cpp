@@ -1,10 +1,12 @@
 #include "framework/autograd/engine.h"
 
 #include <array>
+#include <chrono>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "framework/autograd/backward_profile.h"
 #include "framework/autograd/grad_mode.h"
 #include "framework/autograd/node.h"
 #include "framework/devices/devices.h"
@@ -90,7 +92,14 @@ void run_backward(const Tensor& root, const Tensor& grad, bool retain_graph) {
         grads[i] = Tensor::zeros(node->outputs()[i].shape, node->outputs()[i].dtype, node->outputs()[i].device);
       check_gradient(grads[i], node->outputs()[i], node->name());
     }
+    BackwardProfile* profile = BackwardProfiler::active();
+    const auto start = profile ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     std::vector<Tensor> input_grads = node->apply(grads);
+    if (profile) {
+      BackwardProfile::Entry& entry = profile->ops[node->name()];
+      entry.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      ++entry.calls;
+    }
     if (!retain_graph) node->release();
     for (size_t i = 0; i < input_grads.size() && i < node->next_edges().size(); ++i) {
       const Edge& edge = node->next_edges()[i];
