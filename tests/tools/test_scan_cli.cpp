@@ -151,3 +151,57 @@ TEST_CASE("scan parity and scan gradcheck on a device this build has no backend 
   CHECK(bad.status == 1);
   CHECK(bad.output.find("--device: expected cpu, cuda or cuda:<n>, got 'gpu'") != std::string::npos);
 }
+
+TEST_CASE("scan bench --small: every workload runs and its JSON holds the times, FLOPs and the sgemm rate") {
+  const std::filesystem::path json_path = temp_path("bench.json");
+  const RunResult run =
+      run_scan("bench --small --workload step,profile,eval --reps 2 --warmup 1 --threads 1 --json " + json_path.string());
+  INFO(run.output);
+  REQUIRE(run.status == 0);
+  for (const char* line : {"step: batch 16", "sgemm 256^3", "profile of a step", "backward of gru",
+                           "eval: 20 images x 100 captions", "of sgemm"})
+    CHECK(run.output.find(line) != std::string::npos);
+  std::ifstream in(json_path);
+  const nlohmann::json results = nlohmann::json::parse(in);
+  std::filesystem::remove(json_path);
+  CHECK(results.at("threads") == 1);
+  CHECK(results.at("small") == true);
+  REQUIRE(results.at("workloads").size() == 3);
+  const nlohmann::json& step = results["workloads"][0];
+  CHECK(step.at("workload") == "step");
+  CHECK(step.at("ours_runs_ms").size() == 2);
+  CHECK(step.at("ours_ms").get<double>() > 0);
+  CHECK(step.at("sgemm_gflops").get<double>() > 0);
+  CHECK(step.at("peak_resident_bytes").get<int64_t>() > 0);
+  // GFLOP/s is the FLOPs over the median time.
+  CHECK(step.at("ours_gflops").get<double>() ==
+        doctest::Approx(step.at("gflop").get<double>() / (step.at("ours_ms").get<double>() / 1e3)));
+  const nlohmann::json& profile = results["workloads"][1];
+  double sum = 0;
+  for (const auto& phase : profile.at("phases_ms").items()) sum += phase.value().get<double>();
+  CHECK(profile.at("phases_ms").size() == 8);
+  CHECK(sum == doctest::Approx(profile.at("total_ms").get<double>()));
+  CHECK(profile.at("backward_ops_ms").contains("gru"));
+  const nlohmann::json& eval = results["workloads"][2];
+  CHECK(eval.at("images") == 20);
+  CHECK(eval.at("captions") == 100);
+  CHECK(eval.at("ours_s").get<double>() ==
+        doctest::Approx(eval.at("encode_s").get<double>() + eval.at("scores_s").get<double>() +
+                        eval.at("recall_s").get<double>()));
+}
+
+TEST_CASE("scan bench: a bad workload, baseline style, count or device is one clear error") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"bench --small --workload train", "--workload: expected step, profile or eval, got 'train'"},
+      {"bench --small --torch fast", "--torch: expected loop or batched, got 'fast'"},
+      {"bench --small --reps 0", "--reps must be at least 1"},
+      {"bench --small --images 0 --workload eval", "--images: expected at least 1, got 0"},
+      {"bench --small --device cuda", "only the CPU is benchmarked so far"},
+  };
+  for (const auto& c : cases) {
+    const RunResult run = run_scan(c.first);
+    INFO(c.first, "\n", run.output);
+    CHECK(run.status == 1);
+    CHECK(run.output.find(c.second) != std::string::npos);
+  }
+}

@@ -16,11 +16,17 @@ std::optional<cxxopts::ParseResult> parse_arguments(cxxopts::Options& options, i
 cxxopts::ParseResult parse_naming_options(cxxopts::Options& options, int argc, char** argv);
 
 
+// parse_arguments for a command with --threads and --device options: applies --threads and
+// returns the device named by --device in `device`.
+std::optional<cxxopts::ParseResult> parse_device_command(cxxopts::Options& options, int argc, char** argv,
+                                                         fw::Device& device);
+
 // --threads: 0 (all cores) to fw::kMaxThreads, applied to the framework and OpenBLAS.
 void apply_threads_flag(int threads);
 // --device: "cpu", "cuda" (device 0) or "cuda:<n>"; anything else is an error naming the flag.
 fw::Device parse_device_flag(const std::string& text);
 
+int run_bench_command(int argc, char** argv);
 int run_eval_command(int argc, char** argv);
 int run_gradcheck_command(int argc, char** argv);
 int run_parity_command(int argc, char** argv);

@@ -23,11 +23,10 @@ int run_gradcheck_command(int argc, char** argv) {
       ("device", "device to run the checks on: cpu, cuda or cuda:<n>", cxxopts::value<std::string>()->default_value("cpu"))
       ("threads", "CPU threads", cxxopts::value<int>()->default_value("0"))
       ("h,help", "show this help");
-  const auto parsed = parse_arguments(options, argc, argv);
+  fw::Device device;
+  const auto parsed = parse_device_command(options, argc, argv, device);
   if (!parsed) return 0;
   const cxxopts::ParseResult& args = *parsed;
-  apply_threads_flag(args["threads"].as<int>());
-  const fw::Device device = parse_device_flag(args["device"].as<std::string>());
   fw::backend(device);  // no backend for the device: say so once, before any row
   const std::string filter = args["filter"].as<std::string>();
 

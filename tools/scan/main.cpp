@@ -11,6 +11,7 @@ namespace {
 void print_usage() {
   std::cout << "usage: scan <command> [options]\n\n"
                "commands:\n"
+               "  bench       SCAN's speed at its real sizes (training step, evaluation) against sgemm\n"
                "  eval        evaluate a checkpoint on a split: recalls, rsum (--fold5: COCO 1K)\n"
                "  gradcheck   float64 finite-difference check of every op in the op catalogue\n"
                "  parity      every op of the catalogue on a device against the CPU (float32)\n"
@@ -25,6 +26,7 @@ void print_usage() {
 
 int main(int argc, char** argv) {
   const std::map<std::string, int (*)(int, char**)> commands = {
+      {"bench", scan_tool::run_bench_command},
       {"eval", scan_tool::run_eval_command},
       {"gradcheck", scan_tool::run_gradcheck_command},
       {"parity", scan_tool::run_parity_command},

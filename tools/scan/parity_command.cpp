@@ -26,11 +26,10 @@ int run_parity_command(int argc, char** argv) {
       ("seed", "seed of the random inputs and projection", cxxopts::value<uint64_t>()->default_value("1"))
       ("threads", "CPU threads", cxxopts::value<int>()->default_value("0"))
       ("h,help", "show this help");
-  const auto parsed = parse_arguments(options, argc, argv);
+  fw::Device device;
+  const auto parsed = parse_device_command(options, argc, argv, device);
   if (!parsed) return 0;
   const cxxopts::ParseResult& args = *parsed;
-  apply_threads_flag(args["threads"].as<int>());
-  const fw::Device device = parse_device_flag(args["device"].as<std::string>());
   fw::backend(device);  // no backend for the device: say so once, before any row
   fw::testing::ParityOptions o{args["atol"].as<double>(), args["rtol"].as<double>(), args["seed"].as<uint64_t>()};
   fw::check(o.atol >= 0 && o.rtol >= 0, "--atol/--rtol", "tolerances must be non-negative, got ", o.atol, " and ",

@@ -69,4 +69,13 @@ std::optional<cxxopts::ParseResult> parse_arguments(cxxopts::Options& options, i
   return args;
 }
 
+std::optional<cxxopts::ParseResult> parse_device_command(cxxopts::Options& options, int argc, char** argv,
+                                                         fw::Device& device) {
+  std::optional<cxxopts::ParseResult> args = parse_arguments(options, argc, argv);
+  if (!args) return args;
+  apply_threads_flag((*args)["threads"].as<int>());
+  device = parse_device_flag((*args)["device"].as<std::string>());
+  return args;
+}
+
 }  // namespace scan_tool
