@@ -46,12 +46,13 @@ Geometry geometry_of(const Tensor& images, const Tensor& captions, const std::ve
 XattnParams params_of(const CrossAttentionOptions& o) { return {o.norm, o.agg, o.lambda_softmax, o.lambda_lse}; }
 
 // What every pair reads: the raw scores of all pairs (one GEMM), the Gram matrices of the
-// context entities and the squared norms of the query rows. Kept by the backward.
+// context entities and the squared norms of the query rows, in the inputs' dtype. Kept by the
+// backward.
 struct Products {
-  Tensor images, captions;           // dense, detached; padded words zeroed
-  Tensor raw;                        // [n_img·R, n_cap·L]: raw[i·R + r, c·L + j] = v_ir · e_cj
-  Tensor context_gram;  // float64 [n_context, rows, rows], exactly symmetric
-  Tensor query_sqnorm;  // float64 [n_query, rows]: squared norm of every query row
+  Tensor images, captions;  // dense, detached; padded words zeroed
+  Tensor raw;               // [n_img·R, n_cap·L]: raw[i·R + r, c·L + j] = v_ir · e_cj
+  Tensor context_gram;      // [n_context, rows, rows], exactly symmetric
+  Tensor query_sqnorm;      // [n_query, rows]: squared norm of every query row (summed in double)
 };
 
 template <typename T>
@@ -88,8 +89,8 @@ Products compute_products(const Tensor& images, const Tensor& captions, const Ge
   Scratch<T> gram(g.n_context() * n * n);
   batched_gemm<T>(g.n_context(), n, n, g.d, dense(context, g.d, block), dense(context, g.d, block, true),
                        gram.data());
-  p.context_gram = Tensor::empty({g.n_context(), n, n}, DType::Float64);
-  double* context_gram = p.context_gram.data<double>();
+  p.context_gram = Tensor::empty({g.n_context(), n, n}, images.dtype());
+  T* context_gram = p.context_gram.data<T>();
   parallel_for(g.n_context(), 1, [&](int64_t begin, int64_t end) {
     for (int64_t b = begin; b < end; ++b)
       for (int64_t s = 0; s < n; ++s)
@@ -99,29 +100,29 @@ Products compute_products(const Tensor& images, const Tensor& captions, const Ge
 
   const T* query = g.t2i ? e : v;
   const int64_t rows = g.n_query() * g.query_rows();
-  p.query_sqnorm = Tensor::empty({rows}, DType::Float64);
-  double* query_sqnorm = p.query_sqnorm.data<double>();
+  p.query_sqnorm = Tensor::empty({rows}, images.dtype());
+  T* query_sqnorm = p.query_sqnorm.data<T>();
   parallel_for(rows, 64, [&](int64_t begin, int64_t end) {
     for (int64_t row = begin; row < end; ++row) {
       double sq = 0;
       for (int64_t k = 0; k < g.d; ++k) sq += static_cast<double>(query[row * g.d + k]) * query[row * g.d + k];
-      query_sqnorm[row] = sq;
+      query_sqnorm[row] = static_cast<T>(sq);
     }
   });
   return p;
 }
 
-// The kernel's view of pair (i, c); its raw scores are copied into `raw` as [ns, nq] in double.
+// The kernel's view of pair (i, c); its raw scores are copied into `raw` as [ns, nq].
 template <typename T>
-XattnPair load_pair(const Products& p, const Geometry& g, int64_t i, int64_t c, std::vector<double>& raw) {
+XattnPair<T> load_pair(const Products& p, const Geometry& g, int64_t i, int64_t c, std::vector<T>& raw) {
   const int64_t nq = g.nq(c), ns = g.ns(c);
   raw.resize(nq * ns);
   const T* all = p.raw.data<T>();
   for (int64_t s = 0; s < ns; ++s)
     for (int64_t q = 0; q < nq; ++q) raw[s * nq + q] = all[g.raw_index(i, c, s, q)];
   const int64_t n = g.context_rows(), context = g.t2i ? i : c, query = g.t2i ? c : i;
-  return {nq, ns, raw.data(), p.context_gram.data<double>() + context * n * n, n,
-          p.query_sqnorm.data<double>() + query * g.query_rows()};
+  return {nq, ns, raw.data(), p.context_gram.data<T>() + context * n * n, n,
+          p.query_sqnorm.data<T>() + query * g.query_rows()};
 }
 
 template <typename T>
@@ -129,11 +130,11 @@ Tensor scores_forward(const Products& p, const Geometry& g, const XattnParams& p
   Tensor scores = Tensor::empty({g.n_img, g.n_cap}, p.raw.dtype());
   T* out = scores.data<T>();
   parallel_for(g.n_img * g.n_cap, 4, [&](int64_t begin, int64_t end) {
-    XattnWorkspace ws;
-    std::vector<double> raw;
+    XattnWorkspace<T> ws;
+    std::vector<T> raw;
     for (int64_t pair = begin; pair < end; ++pair) {
       const int64_t i = pair / g.n_cap, c = pair % g.n_cap;
-      out[pair] = static_cast<T>(xattn_pair_forward(load_pair<T>(p, g, i, c, raw), params, ws));
+      out[pair] = xattn_pair_forward(load_pair<T>(p, g, i, c, raw), params, ws);
     }
   });
   return scores;
@@ -156,19 +157,19 @@ std::pair<Tensor, Tensor> scores_backward(const Products& p, const Geometry& g, 
   Tensor d_raw = Tensor::zeros(p.raw.shape(), p.raw.dtype());
   T* dr = d_raw.data<T>();
   const int64_t n_ctx = g.n_context(), n_qry = g.n_query(), crows = g.context_rows(), qrows = g.query_rows();
-  Scratch<double> d_gram(n_ctx * crows * crows, 0.0), d_query_parts(n_ctx * n_qry * qrows, 0.0);
+  Scratch<T> d_gram(n_ctx * crows * crows, T(0)), d_query_parts(n_ctx * n_qry * qrows, T(0));
   parallel_for(n_ctx, 1, [&](int64_t begin, int64_t end) {
-    XattnWorkspace ws;
-    std::vector<double> raw, d_block;
+    XattnWorkspace<T> ws;
+    std::vector<T> raw, d_block;
     for (int64_t b = begin; b < end; ++b)
       for (int64_t other = 0; other < n_qry; ++other) {
         const int64_t i = g.t2i ? b : other, c = g.t2i ? other : b;
-        const XattnPair pair = load_pair<T>(p, g, i, c, raw);
+        const XattnPair<T> pair = load_pair<T>(p, g, i, c, raw);
         d_block.resize(pair.nq * pair.ns);
-        xattn_pair_backward(pair, params, static_cast<double>(ds[i * g.n_cap + c]), ws, d_block.data(),
+        xattn_pair_backward(pair, params, ds[i * g.n_cap + c], ws, d_block.data(),
                                  d_gram.data() + b * crows * crows, d_query_parts.data() + (b * n_qry + other) * qrows);
         for (int64_t s = 0; s < pair.ns; ++s)
-          for (int64_t q = 0; q < pair.nq; ++q) dr[g.raw_index(i, c, s, q)] = static_cast<T>(d_block[s * pair.nq + q]);
+          for (int64_t q = 0; q < pair.nq; ++q) dr[g.raw_index(i, c, s, q)] = d_block[s * pair.nq + q];
       }
   });
 
@@ -186,7 +187,7 @@ std::pair<Tensor, Tensor> scores_backward(const Products& p, const Geometry& g, 
     for (int64_t s = 0; s < crows; ++s)
       for (int64_t t = 0; t < crows; ++t) {
         const int64_t base = b * crows * crows;
-        sym[base + s * crows + t] = static_cast<T>(d_gram[base + s * crows + t] + d_gram[base + t * crows + s]);
+        sym[base + s * crows + t] = d_gram[base + s * crows + t] + d_gram[base + t * crows + s];
       }
   const T* context = g.t2i ? v : e;
   const int64_t block = crows * g.d;
@@ -257,14 +258,14 @@ Tensor CpuBackend::cross_attention_weights(const Tensor& images, const Tensor& c
     Tensor weights = Tensor::zeros({g.n_img, g.n_cap, qrows, crows}, images.dtype());
     T* out = weights.data<T>();
     parallel_for(g.n_img * g.n_cap, 4, [&](int64_t begin, int64_t end) {
-      XattnWorkspace ws;
-      std::vector<double> raw, alpha;
+      XattnWorkspace<T> ws;
+      std::vector<T> raw, alpha;
       for (int64_t pair = begin; pair < end; ++pair) {
         const int64_t i = pair / g.n_cap, c = pair % g.n_cap, nq = g.nq(c), ns = g.ns(c);
         alpha.resize(nq * ns);
         xattn_pair_forward(load_pair<T>(p, g, i, c, raw), params, ws, alpha.data());
         for (int64_t q = 0; q < nq; ++q)
-          for (int64_t s = 0; s < ns; ++s) out[(pair * qrows + q) * crows + s] = static_cast<T>(alpha[q * ns + s]);
+          for (int64_t s = 0; s < ns; ++s) out[(pair * qrows + q) * crows + s] = alpha[q * ns + s];
       }
     });
     return weights;

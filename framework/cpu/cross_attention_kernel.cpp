@@ -1,5 +1,7 @@
 #include "framework/cpu/cross_attention_kernel.h"
 
+#include "framework/cpu/cpu_clones.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -7,13 +9,26 @@ namespace fw::cpu {
 
 namespace {
 
-constexpr double kLeakySlope = 0.1;  // "clipped" is LeakyReLU(0.1), not a hard ReLU
-constexpr double kNormEps = 1e-8;    // l2norm: x / (sqrt(Σx²) + eps); l1norm: x / (Σ|x| + eps)
-constexpr double kCosineEps = 1e-8;  // cos = x·y / max(‖x‖ ‖y‖, eps)
+// The constants of the original, in the precision Real of the computation.
+template <typename Real>
+constexpr Real kLeakySlope = Real(0.1);  // "clipped" is LeakyReLU(0.1), not a hard ReLU
+template <typename Real>
+constexpr Real kNormEps = Real(1e-8);  // l2norm: x / (sqrt(Σx²) + eps); l1norm: x / (Σ|x| + eps)
+template <typename Real>
+constexpr Real kCosineEps = Real(1e-8);  // cos = x·y / max(‖x‖ ‖y‖, eps)
 
-double leaky(double x) { return x > 0 ? x : kLeakySlope * x; }
-double leaky_slope(double x) { return x > 0 ? 1.0 : kLeakySlope; }
-double sign(double x) { return static_cast<double>((x > 0) - (x < 0)); }
+template <typename Real>
+Real leaky(Real x) {
+  return x > 0 ? x : kLeakySlope<Real> * x;
+}
+template <typename Real>
+Real leaky_slope(Real x) {
+  return x > 0 ? Real(1) : kLeakySlope<Real>;
+}
+template <typename Real>
+Real sign(Real x) {
+  return static_cast<Real>((x > 0) - (x < 0));
+}
 
 bool clips(RawFeatureNorm norm) {
   return norm == RawFeatureNorm::ClippedL2Norm || norm == RawFeatureNorm::Clipped ||
@@ -21,29 +36,30 @@ bool clips(RawFeatureNorm norm) {
 }
 
 // y = N(x) for one row of n raw scores (one context element, all query elements).
-void normalise_row(const double* x, double* y, int64_t n, RawFeatureNorm norm) {
+template <typename Real>
+void normalise_row(const Real* x, Real* y, int64_t n, RawFeatureNorm norm) {
   for (int64_t q = 0; q < n; ++q) y[q] = clips(norm) ? leaky(x[q]) : x[q];
   switch (norm) {
     case RawFeatureNorm::Softmax: {
-      const double m = *std::max_element(y, y + n);
-      double sum = 0;
+      const Real m = *std::max_element(y, y + n);
+      Real sum = 0;
       for (int64_t q = 0; q < n; ++q) sum += (y[q] = std::exp(y[q] - m));
       for (int64_t q = 0; q < n; ++q) y[q] /= sum;
       break;
     }
     case RawFeatureNorm::L2Norm:
     case RawFeatureNorm::ClippedL2Norm: {
-      double sq = 0;
+      Real sq = 0;
       for (int64_t q = 0; q < n; ++q) sq += y[q] * y[q];
-      const double k = std::sqrt(sq) + kNormEps;
+      const Real k = std::sqrt(sq) + kNormEps<Real>;
       for (int64_t q = 0; q < n; ++q) y[q] /= k;
       break;
     }
     case RawFeatureNorm::L1Norm:
     case RawFeatureNorm::ClippedL1Norm: {
-      double l1 = 0;
+      Real l1 = 0;
       for (int64_t q = 0; q < n; ++q) l1 += std::abs(y[q]);
-      const double k = l1 + kNormEps;
+      const Real k = l1 + kNormEps<Real>;
       for (int64_t q = 0; q < n; ++q) y[q] /= k;
       break;
     }
@@ -57,30 +73,30 @@ void normalise_row(const double* x, double* y, int64_t n, RawFeatureNorm norm) {
 //   softmax  y = softmax(b):           db = y ⊙ (dy − Σ dy⊙y)
 //   l2norm   y = b / k, k = ‖b‖ + eps:  db = dy / k − b (Σ dy⊙b) / (k² ‖b‖)     (∂‖b‖/∂b = b/‖b‖)
 //   l1norm   y = b / k, k = Σ|b| + eps: db = dy / k − sign(b) (Σ dy⊙b) / k²
-void normalise_row_backward(const double* x, const double* y, const double* dy, double* dx, int64_t n,
-                            RawFeatureNorm norm) {
+template <typename Real>
+void normalise_row_backward(const Real* x, const Real* y, const Real* dy, Real* dx, int64_t n, RawFeatureNorm norm) {
   auto b = [&](int64_t q) { return clips(norm) ? leaky(x[q]) : x[q]; };
   switch (norm) {
     case RawFeatureNorm::Softmax: {
-      double dot = 0;
+      Real dot = 0;
       for (int64_t q = 0; q < n; ++q) dot += dy[q] * y[q];
       for (int64_t q = 0; q < n; ++q) dx[q] = y[q] * (dy[q] - dot);
       break;
     }
     case RawFeatureNorm::L2Norm:
     case RawFeatureNorm::ClippedL2Norm: {
-      double sq = 0, dot = 0;
+      Real sq = 0, dot = 0;
       for (int64_t q = 0; q < n; ++q) sq += b(q) * b(q), dot += dy[q] * b(q);
-      const double length = std::sqrt(sq), k = length + kNormEps;
-      const double c = length > 0 ? dot / (k * k * length) : 0.0;
+      const Real length = std::sqrt(sq), k = length + kNormEps<Real>;
+      const Real c = length > 0 ? dot / (k * k * length) : Real(0);
       for (int64_t q = 0; q < n; ++q) dx[q] = dy[q] / k - b(q) * c;
       break;
     }
     case RawFeatureNorm::L1Norm:
     case RawFeatureNorm::ClippedL1Norm: {
-      double l1 = 0, dot = 0;
+      Real l1 = 0, dot = 0;
       for (int64_t q = 0; q < n; ++q) l1 += std::abs(b(q)), dot += dy[q] * b(q);
-      const double k = l1 + kNormEps;
+      const Real k = l1 + kNormEps<Real>;
       for (int64_t q = 0; q < n; ++q) dx[q] = dy[q] / k - sign(b(q)) * dot / (k * k);
       break;
     }
@@ -94,16 +110,18 @@ void normalise_row_backward(const double* x, const double* y, const double* dy, 
 }
 
 // Aggregation of the n cosines. LogSumExp is the stable form m + (1/λ2) log Σ exp(λ2 (R − m)).
-double aggregate(const double* r, int64_t n, const XattnParams& p) {
-  const double m = *std::max_element(r, r + n);
-  double sum = 0;
+template <typename Real>
+Real aggregate(const Real* r, int64_t n, const XattnParams& p) {
+  const Real lse = static_cast<Real>(p.lambda_lse);
+  const Real m = *std::max_element(r, r + n);
+  Real sum = 0;
   switch (p.agg) {
     case Aggregation::LogSumExp:
-      for (int64_t q = 0; q < n; ++q) sum += std::exp(p.lambda_lse * (r[q] - m));
-      return m + std::log(sum) / p.lambda_lse;
+      for (int64_t q = 0; q < n; ++q) sum += std::exp(lse * (r[q] - m));
+      return m + std::log(sum) / lse;
     case Aggregation::Mean:
       for (int64_t q = 0; q < n; ++q) sum += r[q];
-      return sum / static_cast<double>(n);
+      return sum / static_cast<Real>(n);
     case Aggregation::Max: return m;
     case Aggregation::Sum:
       for (int64_t q = 0; q < n; ++q) sum += r[q];
@@ -113,19 +131,21 @@ double aggregate(const double* r, int64_t n, const XattnParams& p) {
 }
 
 // dR = ∂S/∂R · dS: LogSumExp softmax(λ2 R); Mean 1/n; Sum 1; Max one-hot at the first maximum.
-void aggregate_backward(const double* r, int64_t n, const XattnParams& p, double d_score, double* dr) {
+template <typename Real>
+void aggregate_backward(const Real* r, int64_t n, const XattnParams& p, Real d_score, Real* dr) {
+  const Real lse = static_cast<Real>(p.lambda_lse);
   switch (p.agg) {
     case Aggregation::LogSumExp: {
-      const double m = *std::max_element(r, r + n);
-      double sum = 0;
-      for (int64_t q = 0; q < n; ++q) sum += (dr[q] = std::exp(p.lambda_lse * (r[q] - m)));
+      const Real m = *std::max_element(r, r + n);
+      Real sum = 0;
+      for (int64_t q = 0; q < n; ++q) sum += (dr[q] = std::exp(lse * (r[q] - m)));
       for (int64_t q = 0; q < n; ++q) dr[q] *= d_score / sum;
       break;
     }
-    case Aggregation::Mean: std::fill(dr, dr + n, d_score / static_cast<double>(n)); break;
+    case Aggregation::Mean: std::fill(dr, dr + n, d_score / static_cast<Real>(n)); break;
     case Aggregation::Sum: std::fill(dr, dr + n, d_score); break;
     case Aggregation::Max: {
-      std::fill(dr, dr + n, 0.0);
+      std::fill(dr, dr + n, Real(0));
       dr[std::max_element(r, r + n) - r] = d_score;  // the first maximum
       break;
     }
@@ -134,40 +154,46 @@ void aggregate_backward(const double* r, int64_t n, const XattnParams& p, double
 
 }  // namespace
 
-void XattnWorkspace::resize(int64_t nq, int64_t ns) {
+template <typename Real>
+void XattnWorkspace<Real>::resize(int64_t nq, int64_t ns) {
   for (auto* v : {&normed, &alpha, &g_alpha, &d_normed}) v->resize(nq * ns);
   for (auto* v : {&dot, &a_norm, &q_norm, &denom, &cosine, &d_cosine, &d_row}) v->resize(nq);
   d_alpha.resize(ns);
 }
 
-double xattn_pair_forward(const XattnPair& pair, const XattnParams& params, XattnWorkspace& ws, double* alpha_out) {
+namespace {
+
+template <typename Real>
+[[gnu::always_inline]] inline Real pair_forward(const XattnPair<Real>& pair, const XattnParams& params,
+                                                XattnWorkspace<Real>& ws, Real* alpha_out) {
+  const Real lambda = static_cast<Real>(params.lambda_softmax);
   const int64_t nq = pair.nq, ns = pair.ns;
   ws.resize(nq, ns);
   // Ā[s, :] = N(A[s, :]): the first normalisation runs over the query axis.
   for (int64_t s = 0; s < ns; ++s) normalise_row(pair.raw + s * nq, ws.normed.data() + s * nq, nq, params.norm);
   for (int64_t q = 0; q < nq; ++q) {
     // α[q, s] = softmax over the context axis s of λ1 Ā[s, q].
-    double* alpha = ws.alpha.data() + q * ns;
-    double m = -INFINITY, sum = 0;
-    for (int64_t s = 0; s < ns; ++s) m = std::max(m, params.lambda_softmax * ws.normed[s * nq + q]);
-    for (int64_t s = 0; s < ns; ++s) sum += (alpha[s] = std::exp(params.lambda_softmax * ws.normed[s * nq + q] - m));
+    Real* alpha = ws.alpha.data() + q * ns;
+    Real m = -INFINITY, sum = 0;
+    for (int64_t s = 0; s < ns; ++s) m = std::max(m, lambda * ws.normed[s * nq + q]);
+    for (int64_t s = 0; s < ns; ++s) sum += (alpha[s] = std::exp(lambda * ws.normed[s * nq + q] - m));
     for (int64_t s = 0; s < ns; ++s) alpha[s] /= sum;
     // query_q · a_q = Σ_s α[q, s] A[s, q];  ‖a_q‖² = α_qᵀ G α_q (clamped at 0 against rounding).
     // G α_q is accumulated as Σ_t α_t G[t, :] (G is symmetric), so the inner loop vectorises.
-    double* g_alpha = ws.g_alpha.data() + q * ns;
-    std::fill(g_alpha, g_alpha + ns, 0.0);
-    double dot = 0, sq = 0;
+    Real* g_alpha = ws.g_alpha.data() + q * ns;
+    std::fill(g_alpha, g_alpha + ns, Real(0));
+    Real dot = 0, sq = 0;
     for (int64_t t = 0; t < ns; ++t) {
-      const double* g_row = pair.context_gram + t * pair.ldg;
-      const double a = alpha[t];
+      const Real* g_row = pair.context_gram + t * pair.ldg;
+      const Real a = alpha[t];
       for (int64_t s = 0; s < ns; ++s) g_alpha[s] += a * g_row[s];
       dot += a * pair.raw[t * nq + q];
     }
     for (int64_t s = 0; s < ns; ++s) sq += alpha[s] * g_alpha[s];
     ws.dot[q] = dot;
-    ws.a_norm[q] = std::sqrt(std::max(sq, 0.0));
-    ws.q_norm[q] = std::sqrt(std::max(pair.query_sqnorm[q], 0.0));
-    ws.denom[q] = std::max(ws.a_norm[q] * ws.q_norm[q], kCosineEps);
+    ws.a_norm[q] = std::sqrt(std::max(sq, Real(0)));
+    ws.q_norm[q] = std::sqrt(std::max(pair.query_sqnorm[q], Real(0)));
+    ws.denom[q] = std::max(ws.a_norm[q] * ws.q_norm[q], kCosineEps<Real>);
     ws.cosine[q] = dot / ws.denom[q];
   }
   if (alpha_out) std::copy(ws.alpha.begin(), ws.alpha.begin() + nq * ns, alpha_out);
@@ -182,26 +208,29 @@ double xattn_pair_forward(const XattnPair& pair, const XattnParams& params, Xatt
 //   sq = αᵀ G α (G symmetric)    dα += 2 dsq G α,      dG += dsq α αᵀ
 //   α = softmax_s(λ1 Ā[:, q])    dĀ[s, q] = λ1 α_s (dα_s − Σ_t α_t dα_t)
 // and finally dA[s, :] += (∂Ā[s, :]/∂A[s, :])ᵀ dĀ[s, :] for every context row s.
-void xattn_pair_backward(const XattnPair& pair, const XattnParams& params, double d_score, XattnWorkspace& ws,
-                         double* d_raw, double* d_context_gram, double* d_query_sqnorm) {
+template <typename Real>
+[[gnu::always_inline]] inline void pair_backward(const XattnPair<Real>& pair, const XattnParams& params, Real d_score,
+                                                 XattnWorkspace<Real>& ws, Real* d_raw, Real* d_context_gram,
+                                                 Real* d_query_sqnorm) {
+  const Real lambda = static_cast<Real>(params.lambda_softmax);
   const int64_t nq = pair.nq, ns = pair.ns;
-  xattn_pair_forward(pair, params, ws);
+  pair_forward(pair, params, ws, static_cast<Real*>(nullptr));
   aggregate_backward(ws.cosine.data(), nq, params, d_score, ws.d_cosine.data());
   for (int64_t q = 0; q < nq; ++q) {
-    const double dr = ws.d_cosine[q], a_norm = ws.a_norm[q], q_norm = ws.q_norm[q], denom = ws.denom[q];
-    const double d_dot = dr / denom;
-    double d_a_norm = 0, d_q_norm = 0;
-    if (a_norm * q_norm > kCosineEps) {
-      const double d_denom = -dr * ws.dot[q] / (denom * denom);
+    const Real dr = ws.d_cosine[q], a_norm = ws.a_norm[q], q_norm = ws.q_norm[q], denom = ws.denom[q];
+    const Real d_dot = dr / denom;
+    Real d_a_norm = 0, d_q_norm = 0;
+    if (a_norm * q_norm > kCosineEps<Real>) {
+      const Real d_denom = -dr * ws.dot[q] / (denom * denom);
       d_a_norm = d_denom * q_norm;
       d_q_norm = d_denom * a_norm;
     }
-    const double d_sq = a_norm > 0 ? d_a_norm / (2 * a_norm) : 0.0;
-    d_query_sqnorm[q] = q_norm > 0 ? d_q_norm / (2 * q_norm) : 0.0;
+    const Real d_sq = a_norm > 0 ? d_a_norm / (2 * a_norm) : Real(0);
+    d_query_sqnorm[q] = q_norm > 0 ? d_q_norm / (2 * q_norm) : Real(0);
 
-    const double* alpha = ws.alpha.data() + q * ns;
-    const double* g_alpha = ws.g_alpha.data() + q * ns;
-    double weighted = 0;
+    const Real* alpha = ws.alpha.data() + q * ns;
+    const Real* g_alpha = ws.g_alpha.data() + q * ns;
+    Real weighted = 0;
     for (int64_t s = 0; s < ns; ++s) {
       ws.d_alpha[s] = d_dot * pair.raw[s * nq + q] + 2 * d_sq * g_alpha[s];
       d_raw[s * nq + q] = d_dot * alpha[s];
@@ -209,11 +238,11 @@ void xattn_pair_backward(const XattnPair& pair, const XattnParams& params, doubl
     }
     if (d_sq != 0)
       for (int64_t s = 0; s < ns; ++s) {
-        double* dg_row = d_context_gram + s * pair.ldg;
+        Real* dg_row = d_context_gram + s * pair.ldg;
         for (int64_t t = 0; t < ns; ++t) dg_row[t] += d_sq * (alpha[s] * alpha[t]);
       }
     for (int64_t s = 0; s < ns; ++s)
-      ws.d_normed[s * nq + q] = params.lambda_softmax * alpha[s] * (ws.d_alpha[s] - weighted);
+      ws.d_normed[s * nq + q] = lambda * alpha[s] * (ws.d_alpha[s] - weighted);
   }
   for (int64_t s = 0; s < ns; ++s) {
     normalise_row_backward(pair.raw + s * nq, ws.normed.data() + s * nq, ws.d_normed.data() + s * nq, ws.d_row.data(),
@@ -222,4 +251,30 @@ void xattn_pair_backward(const XattnPair& pair, const XattnParams& params, doubl
   }
 }
 
+}  // namespace
+
+template struct XattnWorkspace<float>;
+template struct XattnWorkspace<double>;
+
+// One function per precision, each compiled for the baseline and for AVX2 (cpu_clones.h).
+FW_CPU_CLONES float xattn_pair_forward(const XattnPair<float>& pair, const XattnParams& params,
+                                       XattnWorkspace<float>& ws, float* alpha_out) {
+  return pair_forward(pair, params, ws, alpha_out);
+}
+FW_CPU_CLONES double xattn_pair_forward(const XattnPair<double>& pair, const XattnParams& params,
+                                        XattnWorkspace<double>& ws, double* alpha_out) {
+  return pair_forward(pair, params, ws, alpha_out);
+}
+FW_CPU_CLONES void xattn_pair_backward(const XattnPair<float>& pair, const XattnParams& params, float d_score,
+                                       XattnWorkspace<float>& ws, float* d_raw, float* d_context_gram,
+                                       float* d_query_sqnorm) {
+  pair_backward(pair, params, d_score, ws, d_raw, d_context_gram, d_query_sqnorm);
+}
+FW_CPU_CLONES void xattn_pair_backward(const XattnPair<double>& pair, const XattnParams& params, double d_score,
+                                       XattnWorkspace<double>& ws, double* d_raw, double* d_context_gram,
+                                       double* d_query_sqnorm) {
+  pair_backward(pair, params, d_score, ws, d_raw, d_context_gram, d_query_sqnorm);
+}
+
 }  // namespace fw::cpu
+

@@ -1,6 +1,7 @@
 #pragma once
-// The per-pair math of SCAN's cross attention score (framework/ops/cross_attention.h), in double,
-// on the raw scores of one (image, caption) pair and the Gram matrix of its context side.
+// The per-pair math of SCAN's cross attention score (framework/ops/cross_attention.h), in the
+// inputs' precision Real (float for float32 tensors, double for float64), on the raw scores of one
+// (image, caption) pair and the Gram matrix of its context side.
 //
 // A pair is described from the attention's point of view: nq query elements (normalised over,
 // then aggregated over) and ns context elements (the attention softmax runs over them):
@@ -16,12 +17,13 @@
 
 namespace fw::cpu {
 
+template <typename Real>
 struct XattnPair {
   int64_t nq = 0, ns = 0;
-  const double* raw = nullptr;           // [ns, nq]: raw[s * nq + q] = context_s · query_q
-  const double* context_gram = nullptr;  // [ns, ns] with row stride ldg, exactly symmetric
+  const Real* raw = nullptr;           // [ns, nq]: raw[s * nq + q] = context_s · query_q
+  const Real* context_gram = nullptr;  // [ns, ns] with row stride ldg, exactly symmetric
   int64_t ldg = 0;
-  const double* query_sqnorm = nullptr;  // [nq]: ‖query_q‖²
+  const Real* query_sqnorm = nullptr;  // [nq]: ‖query_q‖²
 };
 
 struct XattnParams {
@@ -33,24 +35,29 @@ struct XattnParams {
 
 // Scratch space one thread reuses from pair to pair (the forward's intermediates, kept for the
 // backward of the same pair).
+template <typename Real>
 struct XattnWorkspace {
-  std::vector<double> normed;                              // [ns, nq]  Ā: raw scores after the first normalisation
-  std::vector<double> alpha;                               // [nq, ns]  attention weights
-  std::vector<double> g_alpha;                             // [nq, ns]  G α_q
-  std::vector<double> dot, a_norm, q_norm, denom, cosine;  // [nq] each
-  std::vector<double> d_cosine, d_alpha, d_normed, d_row;  // backward scratch
+  std::vector<Real> normed;                              // [ns, nq]  Ā: raw scores after the first normalisation
+  std::vector<Real> alpha;                               // [nq, ns]  attention weights
+  std::vector<Real> g_alpha;                             // [nq, ns]  G α_q
+  std::vector<Real> dot, a_norm, q_norm, denom, cosine;  // [nq] each
+  std::vector<Real> d_cosine, d_alpha, d_normed, d_row;  // backward scratch
   void resize(int64_t nq, int64_t ns);
 };
 
 // The pair's score S; writes α [nq, ns] to `alpha_out` when it is not null.
-double xattn_pair_forward(const XattnPair& pair, const XattnParams& params, XattnWorkspace& ws,
+float xattn_pair_forward(const XattnPair<float>& pair, const XattnParams& params, XattnWorkspace<float>& ws,
+                         float* alpha_out = nullptr);
+double xattn_pair_forward(const XattnPair<double>& pair, const XattnParams& params, XattnWorkspace<double>& ws,
                           double* alpha_out = nullptr);
 
 // The gradients of the pair's score for an upstream gradient d_score:
 //   d_raw [ns, nq]                   written (dS/dA),
 //   d_context_gram [ns, ns] (ldg)    accumulated into (+= dS/dG),
 //   d_query_sqnorm [nq]              written (dS/d‖query_q‖²).
-void xattn_pair_backward(const XattnPair& pair, const XattnParams& params, double d_score, XattnWorkspace& ws,
-                         double* d_raw, double* d_context_gram, double* d_query_sqnorm);
+void xattn_pair_backward(const XattnPair<float>& pair, const XattnParams& params, float d_score,
+                         XattnWorkspace<float>& ws, float* d_raw, float* d_context_gram, float* d_query_sqnorm);
+void xattn_pair_backward(const XattnPair<double>& pair, const XattnParams& params, double d_score,
+                         XattnWorkspace<double>& ws, double* d_raw, double* d_context_gram, double* d_query_sqnorm);
 
 }  // namespace fw::cpu

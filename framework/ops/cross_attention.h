@@ -49,8 +49,9 @@ const char* to_string(Aggregation agg);
 //   images   [n_img, R, d]  (region features)
 //   captions [n_cap, L, d]  (word features, padded to L; rows j >= cap_lens[c] are ignored)
 //   cap_lens n_cap lengths in [1, L]
-// float32 or float64 (same dtype); differentiable w.r.t. images and captions (first order: the
-// backward itself is not recorded). Padded words receive a zero gradient.
+// float32 or float64 (same dtype), computed in that precision (the squared norms of the query rows
+// are summed in double); differentiable w.r.t. images and captions (first order: the backward
+// itself is not recorded). Padded words receive a zero gradient.
 Tensor cross_attention_scores(const Tensor& images, const Tensor& captions, const std::vector<int64_t>& cap_lens,
                               const CrossAttentionOptions& options);
 

@@ -52,7 +52,7 @@ TEST_CASE("bench source: captions of min..max words between <start> and <end>, 5
   CHECK_THROWS_WITH_AS(source.caption(40), doctest::Contains("item 40 is out of range for 40 captions"), fw::Error);
 }
 
-TEST_CASE("bench source: an image row's features depend on the seed and the row only, in [0, 1)") {
+TEST_CASE("bench source: an image row's features depend on the seed and the row only, between 0 and 1") {
   const BenchSource source(tiny(), 8, 3);
   const int64_t n = 3 * 5;
   std::vector<float> pair(2 * n), single(n);
