@@ -168,6 +168,9 @@ TEST_CASE("compute_sims equals the scores of the whole set at once, for every sh
       expected = model.scores(emb.images, emb.captions, emb.lengths);
     }
     REQUIRE(expected.shape() == fw::Shape{3, 15});
+    // Captions of mixed lengths in file order: compute_sims scores them in order of length and
+    // must put every score back in its caption's column.
+    CHECK_FALSE(std::is_sorted(emb.lengths.begin(), emb.lengths.end()));
     for (int64_t shard : {1, 2, 4, 100}) {
       INFO(direction, ", shard ", shard);
       const fw::Tensor sims = scan::compute_sims(model, emb, shard);
