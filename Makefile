@@ -15,7 +15,7 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 demo: build
-	OMP_WAIT_POLICY=passive ./$(BUILD_DIR)/scan train
+	./$(BUILD_DIR)/scan train
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
