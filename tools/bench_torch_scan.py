@@ -6,7 +6,8 @@ python3-torch, i.e. /usr/bin/python3).
 
 SPEC.json (written by `scan bench`): workload ("step"), style ("loop" or "batched"), threads,
 reps, warmup, the caption lengths of the batch (<start> and <end> included, descending, as
-collate_fn sorts them) and the sizes (regions, img_dim, embed_size, word_dim, vocab_size). Prints
+collate_fn sorts them; for eval, of every caption in file order, with "images" and "image_shards")
+and the sizes (regions, img_dim, embed_size, word_dim, vocab_size). Prints
 one JSON object: {"runs_s": [seconds of each timed run], "peak_resident_bytes": the process's
 peak resident memory, "torch_version": ..., "threads": ...}.
 
@@ -20,6 +21,12 @@ negatives). The two styles differ only in how the score matrix is computed:
   batched  every pair at once, as a user writing it for speed today would: one einsum for every
            word-region score of every pair, the padded words masked out, the attention-weighted
            regions of every (image, caption, word) formed explicitly, then the cosine and the mean.
+
+eval: encode_data and shard_xattn_t2i of the original evaluation.py (blocks of 128 images x 128
+captions, float32 instead of the original's float64), the loop or the batched score per block;
+the blocks of the first image_shards image shards are timed and scaled to all (each image shard
+is the same work), so a run of the per-caption loop over 1,000 x 5,000 does not take ten minutes.
+Also prints encode_s, scores_s, image_shards_timed and image_shards.
 
 Threads: torch.set_num_threads(N), and OPENBLAS_NUM_THREADS=N before torch is imported (Debian's
 PyTorch multiplies matrices through OpenBLAS).
@@ -108,14 +115,63 @@ def bench_step(spec):
     return runs
 
 
+def bench_eval(spec):
+    """encode_data then shard_xattn_t2i (shards of 128 x 128) of the original evaluation.py, in
+    float32; the score blocks of the first `image_shards` image shards are timed and the time is
+    scaled to all of them (every block is the same work: all caption shards against 128 images)."""
+    lengths = [int(n) for n in spec["lengths"]]
+    n_img, n_cap, shard = spec["images"], len(lengths), 128
+    opt = scan_torch.options(vocab_size=spec["vocab_size"], img_dim=spec["img_dim"], embed_size=spec["embed_size"],
+                             word_dim=spec["word_dim"], bi_gru=True, agg_func="Mean", lambda_softmax=9.0,
+                             cross_attn="t2i", raw_feature_norm="clipped_l2norm")
+    torch.manual_seed(1)
+    model = scan_torch.SCAN(opt)
+    model.eval()
+    images = torch.rand(n_img, spec["regions"], spec["img_dim"])
+    ids = [torch.cat([torch.tensor([1]), torch.randint(4, spec["vocab_size"], (n - 2,)), torch.tensor([2])])
+           for n in lengths]
+    start = time.perf_counter()
+    with torch.no_grad():
+        img_embs = torch.cat([model.img_enc(images[i:i + shard]) for i in range(0, n_img, shard)])
+        cap_embs = torch.zeros(n_cap, max(lengths), spec["embed_size"])
+        for c0 in range(0, n_cap, shard):  # collate_fn: each batch sorted by length, descending
+            batch = sorted(range(c0, min(c0 + shard, n_cap)), key=lambda c: -lengths[c])
+            padded = torch.zeros(len(batch), lengths[batch[0]], dtype=torch.int64)
+            for row, c in enumerate(batch):
+                padded[row, :lengths[c]] = ids[c]
+            emb, _ = model.txt_enc(padded, [lengths[c] for c in batch])
+            for row, c in enumerate(batch):
+                cap_embs[c, :lengths[c]] = emb[row, :lengths[c]]
+    encode = time.perf_counter() - start
+    n_im_shard = (n_img - 1) // shard + 1
+    timed_shards = min(n_im_shard, spec.get("image_shards", n_im_shard))
+    start = time.perf_counter()
+    with torch.no_grad():
+        for i in range(timed_shards):
+            im = img_embs[i * shard:(i + 1) * shard]
+            for c0 in range(0, n_cap, shard):
+                caps, lens = cap_embs[c0:c0 + shard], lengths[c0:c0 + shard]
+                if spec["style"] == "loop":
+                    scan_torch.xattn_scores(im, caps, lens, opt)
+                else:
+                    batched_t2i_mean(im, caps[:, :max(lens)], lens, opt.lambda_softmax)
+    scores = (time.perf_counter() - start) * n_im_shard / timed_shards
+    return [encode + scores], {"encode_s": encode, "scores_s": scores, "image_shards_timed": timed_shards,
+                               "image_shards": n_im_shard}
+
+
 def main(spec):
     torch.set_num_threads(spec["threads"])
-    if spec["workload"] != "step" or spec["style"] not in ("loop", "batched"):
+    if spec["workload"] not in ("step", "eval") or spec["style"] not in ("loop", "batched"):
         raise SystemExit("unknown workload/style: {} / {}".format(spec["workload"], spec["style"]))
-    runs = bench_step(spec)
+    extra = {}
+    if spec["workload"] == "step":
+        runs = bench_step(spec)
+    else:
+        runs, extra = bench_eval(spec)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
-    print(json.dumps({"runs_s": runs, "peak_resident_bytes": peak, "torch_version": torch.__version__,
-                      "threads": torch.get_num_threads()}))
+    print(json.dumps(dict({"runs_s": runs, "peak_resident_bytes": peak, "torch_version": torch.__version__,
+                           "threads": torch.get_num_threads()}, **extra)))
 
 
 if __name__ == "__main__":

@@ -197,6 +197,7 @@ TEST_CASE("scan bench: a bad workload, baseline style, count or device is one cl
       {"bench --small --reps 0", "--reps must be at least 1"},
       {"bench --small --images 0 --workload eval", "--images: expected at least 1, got 0"},
       {"bench --small --device cuda", "only the CPU is benchmarked so far"},
+      {"bench --small --torch_image_shards 0", "--torch_image_shards: expected at least 1, got 0"},
   };
   for (const auto& c : cases) {
     const RunResult run = run_scan(c.first);

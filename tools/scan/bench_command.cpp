@@ -82,6 +82,7 @@ class SgemmProbe {
 struct Settings {
   scan::BenchSizes sizes;
   int reps = 5, warmup = 2, eval_images = 1000, rounds = 1;
+  int64_t torch_image_shards = 1;
   uint64_t seed = 1;
   std::vector<std::string> torch_styles;  // empty: no PyTorch baseline
 };
@@ -236,16 +237,37 @@ nlohmann::json bench_eval(const Settings& s, SgemmProbe& sgemm) {
     std::printf("  run %d: encode %.1f s, scores %.1f s, recall %.2f s (rsum %.1f, chance level)\n", i - s.warmup + 1, e,
                 c, r, rsum);
   }
+  std::map<std::string, TorchRuns> torch;
+  std::vector<int64_t> lengths;
+  for (int64_t item = 0; item < source.size(); ++item) lengths.push_back(static_cast<int64_t>(source.caption(item).size()));
+  for (const std::string& style : s.torch_styles) {
+    sgemm.measure();
+    torch[style] = run_torch_bench("eval", style, s.sizes, lengths, 1, 0, {source.num_images(), s.torch_image_shards});
+  }
   sgemm.measure();
   std::printf("  sgemm %lld^3: %.1f GFLOP/s (median of %lld, between the runs)\n",
               static_cast<long long>(sgemm.n()), sgemm.gflops(), static_cast<long long>(sgemm.samples()));
   print_rate("ours", median(total), flops, sgemm);
   std::printf("  %-22s encode %.1f s, scores %.1f s, recall %.2f s; peak resident %s\n", "", median(encode),
               median(score), median(recall), gb(peak).c_str());
-  return {{"workload", "eval"}, {"images", source.num_images()}, {"captions", source.size()},
-          {"gflop", flops / 1e9}, {"ours_s", median(total)}, {"encode_s", median(encode)},
-          {"scores_s", median(score)}, {"recall_s", median(recall)}, {"ours_gflops", flops / median(total) / 1e9},
-          {"sgemm_gflops", sgemm.gflops()}, {"peak_resident_bytes", peak}};
+  nlohmann::json out = {{"workload", "eval"}, {"images", source.num_images()}, {"captions", source.size()},
+                        {"gflop", flops / 1e9}, {"ours_s", median(total)}, {"encode_s", median(encode)},
+                        {"scores_s", median(score)}, {"recall_s", median(recall)},
+                        {"ours_gflops", flops / median(total) / 1e9}, {"sgemm_gflops", sgemm.gflops()},
+                        {"peak_resident_bytes", peak}};
+  for (const auto& [style, runs] : torch) {
+    const double seconds = runs.seconds.at(0);
+    print_rate(("PyTorch " + style).c_str(), seconds, flops, sgemm);
+    std::printf("  %-22s encode %.1f s, scores %.1f s (%lld of %lld image shards timed, scaled to all); peak "
+                "resident %s; time PyTorch %s / ours: %.2f\n",
+                "", runs.details.value("encode_s", 0.0), runs.details.value("scores_s", 0.0),
+                static_cast<long long>(runs.details.value("image_shards_timed", int64_t{0})),
+                static_cast<long long>(runs.details.value("image_shards", int64_t{0})), gb(runs.peak_resident_bytes).c_str(),
+                style.c_str(), seconds / median(total));
+    out["torch_version"] = runs.torch_version;
+    out["torch_" + style] = runs.details;
+  }
+  return out;
 }
 
 nlohmann::json sizes_json(const scan::BenchSizes& s) {
@@ -272,9 +294,11 @@ int run_bench_command(int argc, char** argv) {
       ("warmup", "untimed runs first (default: 2 for step and profile, 0 for eval)", cxxopts::value<int>())
       ("images", "eval: images (5 captions each); 1000 is Flickr30K's test split, 5000 COCO's 5K",
        cxxopts::value<int>()->default_value("1000"))
-      ("torch", "step: PyTorch baselines in these styles, interleaved with ours: loop (the original's per-caption "
+      ("torch", "PyTorch baselines in these styles, interleaved with ours: loop (the original's per-caption "
        "loop), batched, or both ('loop,batched'); needs /usr/bin/python3 with torch",
        cxxopts::value<std::string>()->default_value(""))
+      ("torch_image_shards", "eval with --torch: image shards of 128 whose PyTorch score blocks are timed, then "
+       "scaled to all", cxxopts::value<int>()->default_value("1"))
       ("rounds", "with --torch: alternate ours and PyTorch this many times", cxxopts::value<int>()->default_value("2"))
       ("small", "tiny sizes: a quick check that the harness runs, not a measurement")
       ("seed", "seed of the weights and data", cxxopts::value<uint64_t>()->default_value("1"))
@@ -301,6 +325,9 @@ int run_bench_command(int argc, char** argv) {
     fw::check(style == "loop" || style == "batched", "scan bench", "--torch: expected loop or batched, got '", style,
               "'");
   s.rounds = s.torch_styles.empty() ? 1 : args["rounds"].as<int>();
+  s.torch_image_shards = args["torch_image_shards"].as<int>();
+  fw::check(s.torch_image_shards >= 1, "scan bench", "--torch_image_shards: expected at least 1, got ",
+            s.torch_image_shards);
   fw::check(s.rounds >= 1, "scan bench", "--rounds: expected at least 1, got ", s.rounds);
 
   const std::vector<std::string> workloads = split_list(args["workload"].as<std::string>());

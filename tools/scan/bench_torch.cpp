@@ -4,7 +4,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
 #include "framework/core/error.h"
 #include "framework/core/parallel.h"
@@ -13,7 +12,7 @@
 namespace scan_tool {
 
 TorchRuns run_torch_bench(const std::string& workload, const std::string& style, const scan::BenchSizes& sizes,
-                          const std::vector<int64_t>& lengths, int reps, int warmup) {
+                          const std::vector<int64_t>& lengths, int reps, int warmup, const TorchEvalShape& eval) {
   const std::string python = "/usr/bin/python3";
   const std::string script = std::string(SCAN_SOURCE_DIR) + "/tools/bench_torch_scan.py";
   fw::check(access(python.c_str(), X_OK) == 0, "scan bench --torch", python,
@@ -22,7 +21,8 @@ TorchRuns run_torch_bench(const std::string& workload, const std::string& style,
   const nlohmann::json spec = {
       {"workload", workload}, {"style", style}, {"threads", fw::num_threads()}, {"reps", reps},
       {"warmup", warmup}, {"lengths", lengths}, {"regions", sizes.regions}, {"img_dim", sizes.img_dim},
-      {"embed_size", sizes.embed_size}, {"word_dim", sizes.word_dim}, {"vocab_size", sizes.vocab_size}};
+      {"embed_size", sizes.embed_size}, {"word_dim", sizes.word_dim}, {"vocab_size", sizes.vocab_size},
+      {"images", eval.images}, {"image_shards", eval.image_shards}};
   const std::string spec_path =
       (std::filesystem::temp_directory_path() / ("scan_bench_" + std::to_string(getpid()) + ".json")).string();
   fw::write_file_atomically(spec_path, spec.dump());
@@ -41,6 +41,7 @@ TorchRuns run_torch_bench(const std::string& workload, const std::string& style,
   runs.seconds = result["runs_s"].get<std::vector<double>>();
   runs.peak_resident_bytes = result.value("peak_resident_bytes", int64_t{0});
   runs.torch_version = result.value("torch_version", std::string("?"));
+  runs.details = result;
   return runs;
 }
 
