@@ -13,23 +13,31 @@ endfunction()
 # threads on the same libgomp pool as our parallel loops, so the two never spin against each other
 # (with the pthread build, OpenMP threads that wait after a loop keep a core busy while OpenBLAS's
 # own threads need it: a training step took ~1.4 times as long, docs/benchmarks.md). clang links
-# LLVM's OpenMP runtime, which must not share a process with libgomp: it gets the default build.
+# LLVM's OpenMP runtime, which must not share a process with libgomp: it takes the pthread build.
+# Each build is looked up under its own cache variable and the choice is made on every configure,
+# so installing a build later or setting FW_OPENBLAS_PTHREAD takes effect in an existing build folder.
+set(openblas_dir /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE})
 find_path(CBLAS_INCLUDE_DIR NAMES cblas.h PATH_SUFFIXES openblas x86_64-linux-gnu aarch64-linux-gnu)
-if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND NOT FW_OPENBLAS_PTHREAD)
-  find_library(OPENBLAS_LIBRARY NAMES openblas PATHS /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/openblas-openmp
-               NO_DEFAULT_PATH)
-  if(NOT OPENBLAS_LIBRARY)
-    message(STATUS "OpenBLAS's OpenMP build not found (Debian: libopenblas-openmp-dev); using the default build, "
-                   "whose threads may spin against OpenMP's: set OMP_WAIT_POLICY=passive when running")
-  endif()
+find_library(OPENBLAS_OPENMP_LIBRARY NAMES openblas PATHS ${openblas_dir}/openblas-openmp NO_DEFAULT_PATH)
+find_library(OPENBLAS_PTHREAD_LIBRARY NAMES openblas PATHS ${openblas_dir}/openblas-pthread NO_DEFAULT_PATH)
+find_library(OPENBLAS_DEFAULT_LIBRARY NAMES openblas)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND NOT FW_OPENBLAS_PTHREAD AND OPENBLAS_OPENMP_LIBRARY)
+  set(openblas_library ${OPENBLAS_OPENMP_LIBRARY})
+elseif(OPENBLAS_PTHREAD_LIBRARY)
+  set(openblas_library ${OPENBLAS_PTHREAD_LIBRARY})
+else()
+  set(openblas_library ${OPENBLAS_DEFAULT_LIBRARY})
 endif()
-find_library(OPENBLAS_LIBRARY NAMES openblas)
-message(STATUS "OpenBLAS: ${OPENBLAS_LIBRARY}")
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND NOT openblas_library STREQUAL OPENBLAS_OPENMP_LIBRARY)
+  message(STATUS "Not using OpenBLAS's OpenMP build (Debian: libopenblas-openmp-dev): its threads may spin "
+                 "against OpenMP's; set OMP_WAIT_POLICY=passive when running")
+endif()
+message(STATUS "OpenBLAS: ${openblas_library}")
 require_found(CBLAS_INCLUDE_DIR "cblas.h" libopenblas-dev)
-require_found(OPENBLAS_LIBRARY "libopenblas" libopenblas-dev)
+require_found(openblas_library "libopenblas" libopenblas-dev)
 add_library(third_party_openblas INTERFACE)
 target_include_directories(third_party_openblas INTERFACE ${CBLAS_INCLUDE_DIR})
-target_link_libraries(third_party_openblas INTERFACE ${OPENBLAS_LIBRARY})
+target_link_libraries(third_party_openblas INTERFACE ${openblas_library})
 
 # OpenMP (comes with g++: libgomp).
 find_package(OpenMP)
