@@ -129,10 +129,11 @@ class Backend {
                             const Tensor& d_h_n, Tensor* d_x, Tensor& d_w_ih, Tensor& d_w_hh, Tensor& d_b_ih,
                             Tensor& d_b_hh) = 0;
   // SCAN's cross attention (ops/cross_attention.h), arguments already checked: the scores
-  // [n_img, n_cap] and what the backward needs.
+  // [n_img, n_cap] and what the backward needs. for_backward: the op is recorded and its backward
+  // will run, so the backend may keep what saves recomputing (the CPU keeps every pair's attention).
   virtual Tensor cross_attention_forward(const Tensor& images, const Tensor& captions,
                                          const std::vector<int64_t>& cap_lens, const CrossAttentionOptions& options,
-                                         std::shared_ptr<CrossAttentionSaved>& saved) = 0;
+                                         bool for_backward, std::shared_ptr<CrossAttentionSaved>& saved) = 0;
   virtual std::pair<Tensor, Tensor> cross_attention_backward(const CrossAttentionSaved& saved,
                                                              const Tensor& grad_scores) = 0;
   virtual Tensor cross_attention_weights(const Tensor& images, const Tensor& captions,

@@ -48,7 +48,7 @@ class CpuBackend : public Backend {
 
   // cpu/cross_attention_backend.cpp
   Tensor cross_attention_forward(const Tensor& images, const Tensor& captions, const std::vector<int64_t>& cap_lens,
-                                 const CrossAttentionOptions& options,
+                                 const CrossAttentionOptions& options, bool for_backward,
                                  std::shared_ptr<CrossAttentionSaved>& saved) override;
   std::pair<Tensor, Tensor> cross_attention_backward(const CrossAttentionSaved& saved,
                                                      const Tensor& grad_scores) override;

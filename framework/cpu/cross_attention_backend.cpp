@@ -53,6 +53,10 @@ struct Products {
   Tensor raw;               // [n_img·R, n_cap·L]: raw[i·R + r, c·L + j] = v_ir · e_cj
   Tensor context_gram;      // [n_context, rows, rows], exactly symmetric
   Tensor query_sqnorm;      // [n_query, rows]: squared norm of every query row (summed in double)
+  // When the forward is recorded for a backward: each pair's forward intermediates
+  // [n_img·n_cap, pair_slot] (XattnWorkspace::save), so the backward need not recompute them.
+  Tensor pair_state;
+  int64_t pair_slot = 0;
 };
 
 template <typename T>
@@ -76,7 +80,7 @@ Tensor zero_padding(const Tensor& captions, const Geometry& g) {
 
 template <typename T>
 Products compute_products(const Tensor& images, const Tensor& captions, const Geometry& g) {
-  Products p{images.detach().contiguous(), zero_padding<T>(captions, g), Tensor(), {}, {}};
+  Products p{images.detach().contiguous(), zero_padding<T>(captions, g), Tensor(), {}, {}, {}, 0};
   const T* v = p.images.data<T>();
   const T* e = p.captions.data<T>();
   // raw = V_flat E_flatᵀ: [n_img·R, d] × [d, n_cap·L].
@@ -125,16 +129,24 @@ XattnPair<T> load_pair(const Products& p, const Geometry& g, int64_t i, int64_t 
           p.query_sqnorm.data<T>() + query * g.query_rows()};
 }
 
+// The scores; with keep_state, every pair's forward intermediates are kept in p.pair_state.
 template <typename T>
-Tensor scores_forward(const Products& p, const Geometry& g, const XattnParams& params) {
+Tensor scores_forward(Products& p, const Geometry& g, const XattnParams& params, bool keep_state) {
   Tensor scores = Tensor::empty({g.n_img, g.n_cap}, p.raw.dtype());
   T* out = scores.data<T>();
+  T* state = nullptr;
+  if (keep_state) {
+    p.pair_slot = XattnWorkspace<T>::saved_size(g.query_rows(), g.context_rows());
+    p.pair_state = Tensor::empty({g.n_img * g.n_cap, p.pair_slot}, p.raw.dtype());
+    state = p.pair_state.data<T>();
+  }
   parallel_for(g.n_img * g.n_cap, 4, [&](int64_t begin, int64_t end) {
     XattnWorkspace<T> ws;
     std::vector<T> raw;
     for (int64_t pair = begin; pair < end; ++pair) {
       const int64_t i = pair / g.n_cap, c = pair % g.n_cap;
       out[pair] = xattn_pair_forward(load_pair<T>(p, g, i, c, raw), params, ws);
+      if (state) ws.save(g.nq(c), g.ns(c), state + pair * p.pair_slot);
     }
   });
   return scores;
@@ -166,8 +178,10 @@ std::pair<Tensor, Tensor> scores_backward(const Products& p, const Geometry& g, 
         const int64_t i = g.t2i ? b : other, c = g.t2i ? other : b;
         const XattnPair<T> pair = load_pair<T>(p, g, i, c, raw);
         d_block.resize(pair.nq * pair.ns);
-        xattn_pair_backward(pair, params, ds[i * g.n_cap + c], ws, d_block.data(),
-                                 d_gram.data() + b * crows * crows, d_query_parts.data() + (b * n_qry + other) * qrows);
+        const bool saved = p.pair_state.defined();
+        if (saved) ws.load(pair.nq, pair.ns, p.pair_state.data<T>() + (i * g.n_cap + c) * p.pair_slot);
+        xattn_pair_backward(pair, params, ds[i * g.n_cap + c], ws, d_block.data(), d_gram.data() + b * crows * crows,
+                            d_query_parts.data() + (b * n_qry + other) * qrows, saved);
         for (int64_t s = 0; s < pair.ns; ++s)
           for (int64_t q = 0; q < pair.nq; ++q) dr[g.raw_index(i, c, s, q)] = d_block[s * pair.nq + q];
       }
@@ -213,8 +227,8 @@ std::pair<Tensor, Tensor> scores_backward(const Products& p, const Geometry& g, 
   return {d_images, d_captions};
 }
 
-// What the backward keeps: the products and the settings; it recomputes each pair's attention
-// instead of storing it.
+// What the backward keeps: the products (with each pair's forward intermediates when the forward
+// was recorded) and the settings.
 struct SavedProducts final : CrossAttentionSaved {
   Products products;
   Geometry geometry;
@@ -225,14 +239,14 @@ struct SavedProducts final : CrossAttentionSaved {
 
 Tensor CpuBackend::cross_attention_forward(const Tensor& images, const Tensor& captions,
                                            const std::vector<int64_t>& cap_lens,
-                                           const CrossAttentionOptions& options,
+                                           const CrossAttentionOptions& options, bool for_backward,
                                            std::shared_ptr<CrossAttentionSaved>& saved) {
   auto state = std::make_shared<SavedProducts>();
   state->geometry = geometry_of(images, captions, cap_lens, options);
   state->params = params_of(options);
   Tensor scores = dispatch_floating(images.dtype(), "cross_attention_scores", [&]<typename T>() {
     state->products = compute_products<T>(images, captions, state->geometry);
-    return scores_forward<T>(state->products, state->geometry, state->params);
+    return scores_forward<T>(state->products, state->geometry, state->params, for_backward);
   });
   saved = state;
   return scores;

@@ -161,6 +161,25 @@ void XattnWorkspace<Real>::resize(int64_t nq, int64_t ns) {
   d_alpha.resize(ns);
 }
 
+template <typename Real>
+void XattnWorkspace<Real>::save(int64_t nq, int64_t ns, Real* out) const {
+  for (const auto* v : {&normed, &alpha, &g_alpha}) out = std::copy(v->begin(), v->begin() + nq * ns, out);
+  for (const auto* v : {&dot, &a_norm, &q_norm, &denom, &cosine}) out = std::copy(v->begin(), v->begin() + nq, out);
+}
+
+template <typename Real>
+void XattnWorkspace<Real>::load(int64_t nq, int64_t ns, const Real* in) {
+  resize(nq, ns);
+  for (auto* v : {&normed, &alpha, &g_alpha}) {
+    std::copy(in, in + nq * ns, v->begin());
+    in += nq * ns;
+  }
+  for (auto* v : {&dot, &a_norm, &q_norm, &denom, &cosine}) {
+    std::copy(in, in + nq, v->begin());
+    in += nq;
+  }
+}
+
 namespace {
 
 template <typename Real>
@@ -211,10 +230,10 @@ template <typename Real>
 template <typename Real>
 [[gnu::always_inline]] inline void pair_backward(const XattnPair<Real>& pair, const XattnParams& params, Real d_score,
                                                  XattnWorkspace<Real>& ws, Real* d_raw, Real* d_context_gram,
-                                                 Real* d_query_sqnorm) {
+                                                 Real* d_query_sqnorm, bool forward_in_ws) {
   const Real lambda = static_cast<Real>(params.lambda_softmax);
   const int64_t nq = pair.nq, ns = pair.ns;
-  pair_forward(pair, params, ws, static_cast<Real*>(nullptr));
+  if (!forward_in_ws) pair_forward(pair, params, ws, static_cast<Real*>(nullptr));
   aggregate_backward(ws.cosine.data(), nq, params, d_score, ws.d_cosine.data());
   for (int64_t q = 0; q < nq; ++q) {
     const Real dr = ws.d_cosine[q], a_norm = ws.a_norm[q], q_norm = ws.q_norm[q], denom = ws.denom[q];
@@ -267,13 +286,13 @@ FW_CPU_CLONES double xattn_pair_forward(const XattnPair<double>& pair, const Xat
 }
 FW_CPU_CLONES void xattn_pair_backward(const XattnPair<float>& pair, const XattnParams& params, float d_score,
                                        XattnWorkspace<float>& ws, float* d_raw, float* d_context_gram,
-                                       float* d_query_sqnorm) {
-  pair_backward(pair, params, d_score, ws, d_raw, d_context_gram, d_query_sqnorm);
+                                       float* d_query_sqnorm, bool forward_in_ws) {
+  pair_backward(pair, params, d_score, ws, d_raw, d_context_gram, d_query_sqnorm, forward_in_ws);
 }
 FW_CPU_CLONES void xattn_pair_backward(const XattnPair<double>& pair, const XattnParams& params, double d_score,
                                        XattnWorkspace<double>& ws, double* d_raw, double* d_context_gram,
-                                       double* d_query_sqnorm) {
-  pair_backward(pair, params, d_score, ws, d_raw, d_context_gram, d_query_sqnorm);
+                                       double* d_query_sqnorm, bool forward_in_ws) {
+  pair_backward(pair, params, d_score, ws, d_raw, d_context_gram, d_query_sqnorm, forward_in_ws);
 }
 
 }  // namespace fw::cpu

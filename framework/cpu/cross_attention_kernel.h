@@ -43,6 +43,13 @@ struct XattnWorkspace {
   std::vector<Real> dot, a_norm, q_norm, denom, cosine;  // [nq] each
   std::vector<Real> d_cosine, d_alpha, d_normed, d_row;  // backward scratch
   void resize(int64_t nq, int64_t ns);
+
+  // The forward's intermediates of one pair (normed, alpha, g_alpha and the five per-query
+  // vectors), packed into saved_size(nq, ns) values, so that a backward can start from them
+  // instead of recomputing the forward.
+  static int64_t saved_size(int64_t nq, int64_t ns) { return 3 * nq * ns + 5 * nq; }
+  void save(int64_t nq, int64_t ns, Real* out) const;
+  void load(int64_t nq, int64_t ns, const Real* in);
 };
 
 // The pair's score S; writes α [nq, ns] to `alpha_out` when it is not null.
@@ -55,9 +62,13 @@ double xattn_pair_forward(const XattnPair<double>& pair, const XattnParams& para
 //   d_raw [ns, nq]                   written (dS/dA),
 //   d_context_gram [ns, ns] (ldg)    accumulated into (+= dS/dG),
 //   d_query_sqnorm [nq]              written (dS/d‖query_q‖²).
+// With forward_in_ws, `ws` already holds this pair's forward (xattn_pair_forward or load), which
+// is then not recomputed; the results are the same either way.
 void xattn_pair_backward(const XattnPair<float>& pair, const XattnParams& params, float d_score,
-                         XattnWorkspace<float>& ws, float* d_raw, float* d_context_gram, float* d_query_sqnorm);
+                         XattnWorkspace<float>& ws, float* d_raw, float* d_context_gram, float* d_query_sqnorm,
+                         bool forward_in_ws = false);
 void xattn_pair_backward(const XattnPair<double>& pair, const XattnParams& params, double d_score,
-                         XattnWorkspace<double>& ws, double* d_raw, double* d_context_gram, double* d_query_sqnorm);
+                         XattnWorkspace<double>& ws, double* d_raw, double* d_context_gram, double* d_query_sqnorm,
+                         bool forward_in_ws = false);
 
 }  // namespace fw::cpu

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <memory>
 
+#include "framework/autograd/grad_mode.h"
 #include "framework/autograd/node.h"
 #include "framework/devices/devices.h"
 #include "framework/ops/elementwise.h"
@@ -46,9 +47,10 @@ Tensor cross_attention_scores(const Tensor& images, const Tensor& captions, cons
   validate("cross_attention_scores", images, captions, cap_lens, options);
   Backend& device = backend(images.device());
   std::shared_ptr<CrossAttentionSaved> saved;
-  Tensor scores = device.cross_attention_forward(images, captions, cap_lens, options, saved);
-  // The backward keeps what the backend saved (on the CPU: the raw scores, the Grams and the
-  // detached inputs) and recomputes each pair's attention instead of storing it.
+  const bool for_backward = grad_enabled() && any_requires_grad({images, captions});
+  Tensor scores = device.cross_attention_forward(images, captions, cap_lens, options, for_backward, saved);
+  // The backward keeps what the backend saved (on the CPU: the raw scores, the Grams, the
+  // detached inputs and, when recorded, every pair's attention and cosines).
   return record1("cross_attention", scores, {images, captions}, [saved](const Tensor& grad) {
     auto [d_images, d_captions] = backend(grad.device()).cross_attention_backward(*saved, grad);
     return std::vector<Tensor>{d_images, d_captions};
