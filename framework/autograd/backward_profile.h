@@ -8,8 +8,8 @@
 //   }
 //   for (const auto& [op, entry] : profile.ops) ...   // "gru": 0.61 s, 1 call; "matmul": ...
 // Gradient accumulation into leaves counts under "AccumulateGrad"; the engine's own work (the
-// topological sort, summing gradients that meet) is the rest of the backward's time. One
-// profiler at a time, for backward passes run on the thread that created it.
+// topological sort, summing gradients that meet) is the rest of the backward's time. Profilers
+// nest (the innermost one collects) and see the backward passes run on the thread that made them.
 #include <cstdint>
 #include <map>
 #include <string>

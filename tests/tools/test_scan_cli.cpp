@@ -154,8 +154,8 @@ TEST_CASE("scan parity and scan gradcheck on a device this build has no backend 
 
 TEST_CASE("scan bench --small: every workload runs and its JSON holds the times, FLOPs and the sgemm rate") {
   const std::filesystem::path json_path = temp_path("bench.json");
-  const RunResult run =
-      run_scan("bench --small --workload step,profile,eval --reps 2 --warmup 1 --threads 1 --json " + json_path.string());
+  const RunResult run = run_scan("bench --small --workload step,profile,eval --reps 2 --warmup 1 --threads 1 --json " +
+                                 json_path.string());
   INFO(run.output);
   REQUIRE(run.status == 0);
   for (const char* line : {"step: batch 16", "sgemm 256^3", "profile of a step", "backward of gru",

@@ -19,6 +19,7 @@
 
 #include "framework/autograd/backward_profile.h"
 #include "framework/autograd/grad_mode.h"
+#include "framework/core/allocator.h"
 #include "framework/core/error.h"
 #include "framework/core/parallel.h"
 #include "framework/core/random.h"
@@ -110,6 +111,7 @@ nlohmann::json bench_step(const Settings& s, SgemmProbe& sgemm) {
               static_cast<long long>(batch.size()), static_cast<long long>(s.sizes.regions),
               static_cast<long long>(s.sizes.img_dim), static_cast<long long>(s.sizes.embed_size),
               static_cast<long long>(s.sizes.word_dim), static_cast<long long>(tokens), flops / 1e9);
+  fw::allocator(fw::Device::cpu()).release_cached();  // what earlier workloads left in the cache
   reset_peak_resident();
   fw::Generator gen(s.seed);
   scan::ScanModel model(scan::bench_options(s.sizes), gen);
@@ -216,14 +218,16 @@ nlohmann::json bench_profile(const Settings& s) {
 nlohmann::json bench_eval(const Settings& s, SgemmProbe& sgemm) {
   const scan::BenchSource source(s.sizes, s.eval_images, s.seed);
   const double flops = scan::evaluation_flops(s.sizes, source.num_images(), source.tokens());
-  std::printf("eval: %lld images x %lld captions, %lld tokens; %.0f GFLOP\n", static_cast<long long>(source.num_images()),
-              static_cast<long long>(source.size()), static_cast<long long>(source.tokens()), flops / 1e9);
+  std::printf("eval: %lld images x %lld captions, %lld tokens; %.0f GFLOP\n",
+              static_cast<long long>(source.num_images()), static_cast<long long>(source.size()),
+              static_cast<long long>(source.tokens()), flops / 1e9);
   fw::Generator gen(s.seed);
   const scan::ScanModel model(scan::bench_options(s.sizes), gen);
   std::vector<double> encode, score, recall, total;
   int64_t peak = 0;
   for (int i = 0; i < s.warmup + s.reps; ++i) {
     sgemm.measure();
+    fw::allocator(fw::Device::cpu()).release_cached();  // what earlier runs and workloads left in the cache
     reset_peak_resident();
     scan::Embeddings emb;
     fw::Tensor sims;
@@ -234,12 +238,13 @@ nlohmann::json bench_eval(const Settings& s, SgemmProbe& sgemm) {
     peak = std::max(peak, peak_resident_bytes());
     if (i < s.warmup) continue;
     encode.push_back(e), score.push_back(c), recall.push_back(r), total.push_back(e + c + r);
-    std::printf("  run %d: encode %.1f s, scores %.1f s, recall %.2f s (rsum %.1f, chance level)\n", i - s.warmup + 1, e,
-                c, r, rsum);
+    std::printf("  run %d: encode %.1f s, scores %.1f s, recall %.2f s (rsum %.1f, chance level)\n",
+                i - s.warmup + 1, e, c, r, rsum);
   }
   std::map<std::string, TorchRuns> torch;
   std::vector<int64_t> lengths;
-  for (int64_t item = 0; item < source.size(); ++item) lengths.push_back(static_cast<int64_t>(source.caption(item).size()));
+  for (int64_t item = 0; item < source.size(); ++item)
+    lengths.push_back(static_cast<int64_t>(source.caption(item).size()));
   for (const std::string& style : s.torch_styles) {
     sgemm.measure();
     torch[style] = run_torch_bench("eval", style, s.sizes, lengths, 1, 0, {source.num_images(), s.torch_image_shards});
@@ -262,8 +267,8 @@ nlohmann::json bench_eval(const Settings& s, SgemmProbe& sgemm) {
                 "resident %s; time PyTorch %s / ours: %.2f\n",
                 "", runs.details.value("encode_s", 0.0), runs.details.value("scores_s", 0.0),
                 static_cast<long long>(runs.details.value("image_shards_timed", int64_t{0})),
-                static_cast<long long>(runs.details.value("image_shards", int64_t{0})), gb(runs.peak_resident_bytes).c_str(),
-                style.c_str(), seconds / median(total));
+                static_cast<long long>(runs.details.value("image_shards", int64_t{0})),
+                gb(runs.peak_resident_bytes).c_str(), style.c_str(), seconds / median(total));
     out["torch_version"] = runs.torch_version;
     out["torch_" + style] = runs.details;
   }
@@ -289,7 +294,8 @@ std::vector<std::string> split_list(const std::string& text) {
 int run_bench_command(int argc, char** argv) {
   cxxopts::Options options("scan bench", "SCAN's speed at its real sizes, against the machine's sgemm rate.");
   options.add_options()
-      ("workload", "step, profile, eval, or a comma-separated list", cxxopts::value<std::string>()->default_value("step"))
+      ("workload", "step, profile, eval, or a comma-separated list",
+       cxxopts::value<std::string>()->default_value("step"))
       ("reps", "timed runs of each workload (default: 5 for step and profile, 1 for eval)", cxxopts::value<int>())
       ("warmup", "untimed runs first (default: 2 for step and profile, 0 for eval)", cxxopts::value<int>())
       ("images", "eval: images (5 captions each); 1000 is Flickr30K's test split, 5000 COCO's 5K",
@@ -299,7 +305,8 @@ int run_bench_command(int argc, char** argv) {
        cxxopts::value<std::string>()->default_value(""))
       ("torch_image_shards", "eval with --torch: image shards of 128 whose PyTorch score blocks are timed, then "
        "scaled to all", cxxopts::value<int>()->default_value("1"))
-      ("rounds", "with --torch: alternate ours and PyTorch this many times", cxxopts::value<int>()->default_value("2"))
+      ("rounds", "step with --torch: alternate ours and PyTorch this many times",
+       cxxopts::value<int>()->default_value("2"))
       ("small", "tiny sizes: a quick check that the harness runs, not a measurement")
       ("seed", "seed of the weights and data", cxxopts::value<uint64_t>()->default_value("1"))
       ("json", "also write the results to this JSON file", cxxopts::value<std::string>())

@@ -26,7 +26,12 @@ TorchRuns run_torch_bench(const std::string& workload, const std::string& style,
   const std::string spec_path =
       (std::filesystem::temp_directory_path() / ("scan_bench_" + std::to_string(getpid()) + ".json")).string();
   fw::write_file_atomically(spec_path, spec.dump());
-  const std::string command = python + " " + script + " --spec " + spec_path;
+  auto quoted = [](const std::string& text) {  // for the shell: '...' with each ' written as '\''
+    std::string out = "'";
+    for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+  };
+  const std::string command = quoted(python) + " " + quoted(script) + " --spec " + quoted(spec_path);
   std::FILE* pipe = popen(command.c_str(), "r");
   fw::check(pipe != nullptr, "scan bench --torch", "could not run '", command, "'");
   std::string out;

@@ -1,7 +1,8 @@
 #pragma once
 // The PyTorch side of `scan bench --torch`: runs tools/bench_torch_scan.py (Debian's
 // /usr/bin/python3 with torch) on the same shapes, caption lengths and threads, and returns the
-// seconds of each timed run and the process's peak memory. Workloads: "step" and "eval". An error naming the command when Python or torch is missing.
+// seconds of each timed run and the process's peak memory. Workloads: "step" and "eval". An
+// error naming the command when Python or torch is missing.
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>

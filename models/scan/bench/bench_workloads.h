@@ -11,13 +11,17 @@
 // FLOPs count the matrix products a step or an evaluation cannot avoid, 2 per multiply-add,
 // from the shapes alone (N captions and images, R regions, D img_dim, E embed, W word_dim,
 // T = total tokens of the captions, lengths including <start> and <end>):
-//   image encoder   forward N R D E, weight gradient N R D E                     -> 4 N R D E
+//   image encoder   forward N R D E multiply-adds, weight gradient as many      -> 4 N R D E FLOPs
 //   bi-GRU          per token and direction 3E (W + E) multiply-adds forward; the backward
 //                   needs the input and the weight gradients, twice the forward  -> 3 x 2 x 2 T 3E (W + E)
 //   cross attention the raw scores of every word of every caption against every region of every
-//                   image, n_img R E T forward, and two products of that size backward
-//                                                                                 -> 6 n_img R E T
-// so that GFLOP/s against the machine's sgemm rate says how close a run is to its roofline.
+//                   image, n_img R E T multiply-adds forward, and two products of that size
+//                   backward                                                     -> 6 n_img R E T
+// so that GFLOP/s against the machine's sgemm rate says how close a run is to its roofline. Left
+// out: the Gram matrices of the regions (about 2% more) and the padding of each batch to its
+// longest caption. The same count is used for PyTorch, whose original code also forms the
+// attention-weighted regions (a product as large as the raw scores): its GFLOP/s is the useful
+// work per second, not its arithmetic rate.
 // An evaluation only runs forwards: 2 n_img R D E + 2 x 2 T 3E (W + E) + 2 n_img R E T.
 #include <cstdint>
 #include <span>

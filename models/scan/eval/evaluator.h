@@ -50,8 +50,8 @@ using SimsProgress = std::function<void(int64_t done, int64_t total)>;
 // sims[i, c] = model.scores(image i, caption c), [n_img, n_cap] in the embeddings' dtype,
 // computed in blocks of `shard` images x `shard` captions (the original's shard_xattn, shard
 // size 128). Blocks run one after another, each using every thread inside the fused op;
-// caption blocks take the captions in order of length and are trimmed to their longest, so
-// little of the work is padding. No autograd graph is built.
+// caption blocks take the captions in order of length and are trimmed to their longest caption
+// rounded up to a multiple of 4 words, so little of the work is padding. No autograd graph is built.
 fw::Tensor compute_sims(const ScanModel& model, const Embeddings& embeddings, int64_t shard = 128,
                         const SimsProgress& progress = {});
 
