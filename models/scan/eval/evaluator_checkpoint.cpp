@@ -2,76 +2,27 @@
 // size overridable and an optional second model whose scores are averaged in.
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <ostream>
 #include <string>
 
 #include "framework/core/error.h"
-#include "framework/core/random.h"
-#include "models/scan/checkpoint.h"
-#include "models/scan/data/dataset.h"
-#include "models/scan/data/vocab.h"
 #include "models/scan/eval/ensemble.h"
 #include "models/scan/eval/evaluator.h"
+#include "models/scan/eval/prepared_model.h"
 #include "models/scan/eval/ranking.h"
-#include "models/scan/options.h"
 
 namespace scan {
 
 namespace {
 
-// One model ready to score: its options (checkpoint's, overridden by the request), the restored
-// weights and the split it is evaluated on.
-struct PreparedModel {
-  std::string checkpoint;
-  ScanOptions opt;
-  std::unique_ptr<ScanModel> model;
-  std::unique_ptr<PrecompDataset> data;
-  std::string split_path;  // <data_path>/<data_name>/<split>, for messages
-};
-
-ScanOptions resolved_options(const ScanOptions& trained, const EvalRequest& request) {
-  ScanOptions opt = trained;
-  if (request.data_path) opt.data_path = *request.data_path;
-  if (request.data_name) opt.data_name = *request.data_name;
-  if (request.vocab_path) opt.vocab_path = *request.vocab_path;
-  if (request.batch_size) opt.batch_size = *request.batch_size;
-  opt.validate();
-  return opt;
-}
-
 PreparedModel prepare(const std::string& checkpoint, const char* flag, const EvalRequest& request) {
-  fw::check(!checkpoint.empty(), flag, "expected a checkpoint file");
-  fw::check(std::filesystem::is_regular_file(checkpoint), flag, "checkpoint '", checkpoint,
-            "' does not exist or is not a file");
-  PreparedModel prepared;
-  prepared.checkpoint = checkpoint;
-  Checkpoint saved = read_checkpoint(checkpoint);
-  prepared.opt = resolved_options(saved.opt, request);
-  const ScanOptions& opt = prepared.opt;
-
-  const std::string vocab_file =
-      (std::filesystem::path(opt.vocab_path) / (opt.data_name + "_vocab.json")).string();
-  const Vocabulary vocab = Vocabulary::load(vocab_file);
-  fw::check(opt.vocab_size <= 0 || vocab.size() == opt.vocab_size, "--vocab_path", "the vocabulary '", vocab_file,
-            "' has ", vocab.size(), " words but '", checkpoint, "' was trained with vocab_size ", opt.vocab_size,
-            " (--vocab_path / --data_name must name the training vocabulary)");
-
-  fw::Generator gen(opt.seed);  // the initial weights are replaced by the checkpoint's
-  prepared.model = std::make_unique<ScanModel>(opt, gen);
-  restore_model(saved, *prepared.model);
-  prepared.model->eval();
-
-  prepared.data = std::make_unique<PrecompDataset>(opt.data_path, opt.data_name, request.split, vocab);
-  fw::check(prepared.data->img_dim() == opt.img_dim, "scan eval", "'", prepared.data->images().path(), "' has ",
-            prepared.data->img_dim(), "-dimensional region features but '", checkpoint, "' was trained on img_dim ",
-            opt.img_dim, "; evaluate it on features of the kind it was trained on");
-  prepared.data->check_features_finite();
-  prepared.split_path = (std::filesystem::path(opt.data_path) / opt.data_name / request.split).string();
-  fw::check(prepared.data->size() % kCaptionsPerImage == 0, "--split", "'", prepared.data->captions_path(), "' has ",
-            prepared.data->size(), " captions; evaluation needs ", kCaptionsPerImage, " per image");
-  return prepared;
+  DataLocation where;
+  where.data_path = request.data_path;
+  where.data_name = request.data_name;
+  where.vocab_path = request.vocab_path;
+  where.batch_size = request.batch_size;
+  return prepare_model(checkpoint, flag, where, request.split);
 }
 
 // "12.34 s"
