@@ -9,7 +9,8 @@ set -euo pipefail
 # Recommended, installed when we are root and only named otherwise: libopenblas-openmp-dev,
 # OpenBLAS on the OpenMP thread pool (third_party/dependencies.cmake; without it the build links
 # the pthread OpenBLAS, and OMP_WAIT_POLICY=passive is worth setting).
-packages=(cmake g++ make libopenblas-dev doctest-dev libcxxopts-dev libstb-dev nlohmann-json3-dev python3-numpy)
+packages=(cmake g++ make libopenblas-dev doctest-dev libcxxopts-dev libstb-dev nlohmann-json3-dev fonts-dejavu-core
+          python3-numpy)
 recommended=(libopenblas-openmp-dev)
 if [ "${1:-}" = "sanitize" ]; then
   packages+=(clang libclang-rt-dev libomp-dev)

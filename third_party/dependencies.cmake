@@ -57,8 +57,9 @@ if(FW_BUILD_TESTS)
   require_found(doctest_FOUND "doctest" doctest-dev)
 endif()
 
-# stb (libstb-dev): header-only image reading/writing for the image tools.
+# stb (libstb-dev): header-only image reading/writing, resizing and TrueType text for the pictures of
+# models/scan/visual and models/scan/pictures (its implementations: models/scan/visual/stb_implementations.cpp).
 find_path(STB_INCLUDE_DIR NAMES stb_image.h PATH_SUFFIXES stb)
 require_found(STB_INCLUDE_DIR "stb_image.h" libstb-dev)
 add_library(third_party_stb INTERFACE)
-target_include_directories(third_party_stb INTERFACE ${STB_INCLUDE_DIR})
+target_include_directories(third_party_stb SYSTEM INTERFACE ${STB_INCLUDE_DIR})
