@@ -26,10 +26,13 @@ void apply_threads_flag(int threads);
 // --device: "cpu", "cuda" (device 0) or "cuda:<n>"; anything else is an error naming the flag.
 fw::Device parse_device_flag(const std::string& text);
 
+int run_attend_command(int argc, char** argv);
 int run_bench_command(int argc, char** argv);
 int run_eval_command(int argc, char** argv);
 int run_gradcheck_command(int argc, char** argv);
 int run_parity_command(int argc, char** argv);
+int run_report_command(int argc, char** argv);
+int run_search_command(int argc, char** argv);
 int run_synth_command(int argc, char** argv);
 int run_train_command(int argc, char** argv);
 int run_vocab_command(int argc, char** argv);

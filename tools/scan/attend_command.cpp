@@ -1,0 +1,222 @@
+// `scan attend`: what a trained SCAN aligns in one image-caption pair, drawn on the picture
+// (models/scan/visual/attention_pictures.h), or, with --eval, its pointing accuracy over a split.
+//   scan attend --model CKPT --index 7 --caption "a small red circle left of a blue star ." --out att/
+//   scan attend --model CKPT --image photo.jpg --boxes photo_boxes.npy --features photo_ims.npy \
+//               --caption "..." --out att/
+//   scan attend --model CKPT --eval --split test --json pointing.json
+// Writes into --out: sheet.png (every word's map), regions.png (image-to-text), word_NN_<word>.png
+// (one per word) and attention.json (the weights, words, boxes and score). Every input is read and
+// checked (picture, boxes, features, caption, font) before the first file is written.
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cxxopts.hpp>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "framework/core/error.h"
+#include "framework/io/atomic_file.h"
+#include "models/scan/eval/ranking.h"
+#include "models/scan/visual/alignment.h"
+#include "models/scan/visual/attention_pictures.h"
+#include "models/scan/visual/split_pictures.h"
+#include "tools/scan/commands.h"
+#include "tools/scan/picture_flags.h"
+
+namespace scan_tool {
+
+namespace {
+
+struct PairInputs {
+  scan::Image picture;
+  std::vector<scan::Box> boxes;
+  fw::Tensor features;  // [R, img_dim]
+  std::string caption;
+  std::vector<int64_t> ids;
+};
+
+// A name for a file: lower-case letters, digits, '-' and '_' kept, anything else '_'.
+std::string file_safe(const std::string& word) {
+  std::string out;
+  for (const unsigned char c : word) out += (std::isalnum(c) || c == '-' || c == '_') ? static_cast<char>(c) : '_';
+  return out.empty() ? "_" : out;
+}
+
+fw::Tensor features_from_file(const std::string& path, int64_t index, bool index_given) {
+  const scan::NpyArray file(path);
+  const fw::Shape& shape = file.shape();
+  if (shape.size() == 2) return file.read_rows(0, shape[0]);
+  fw::check(shape.size() == 3, "--features", "'", path, "' must hold region features [R, d] or [N, R, d], found ",
+            fw::shape_str(shape));
+  fw::check(index_given || shape[0] == 1, "--features", "'", path, "' holds ", shape[0],
+            " images' features: choose one with --index");
+  fw::check(index >= 0 && index < shape[0], "--index", "'", path, "' has ", shape[0], " images, got ", index);
+  return file.read_rows(index, index + 1).select(0, 0);
+}
+
+PairInputs read_inputs(const cxxopts::ParseResult& args, const scan::PreparedModel& prepared,
+                       const scan::SplitPictures* split) {
+  PairInputs in;
+  const int64_t index = args["index"].as<int64_t>();
+  const bool index_given = args.count("index") > 0;
+  in.picture = args.count("image") ? scan::load_image(args["image"].as<std::string>()) : split->image(index);
+  if (args.count("boxes")) {
+    const scan::NpyArray file(args["boxes"].as<std::string>());
+    in.boxes = scan::read_boxes(file, file.shape().size() == 3 ? index : 0);
+  } else {
+    in.boxes = split->boxes(index);
+  }
+  in.features = args.count("features") ? features_from_file(args["features"].as<std::string>(), index, index_given)
+                                       : split->features(index);
+  fw::check(in.features.size(1) == prepared.opt.img_dim, "--features", "the features have ", in.features.size(1),
+            " values per region but the model was trained on img_dim ", prepared.opt.img_dim);
+  const std::string box_source = args.count("boxes") ? "'" + args["boxes"].as<std::string>() + "'"
+                                                     : "'" + split->boxes_path() + "', image " + std::to_string(index);
+  scan::check_boxes(in.boxes, in.picture.width(), in.picture.height(), in.features.size(0), box_source);
+
+  if (args.count("caption")) {
+    in.caption = args["caption"].as<std::string>();
+  } else {
+    fw::check(split != nullptr, "--caption", "give the caption to align (--caption \"...\")");
+    const int64_t c = args["caption_index"].as<int64_t>();
+    fw::check(c >= 0 && c < scan::kCaptionsPerImage, "--caption_index", "expected 0 to ", scan::kCaptionsPerImage - 1,
+              ", got ", c);
+    const auto ids = prepared.data->caption(index * scan::kCaptionsPerImage + c);
+    in.ids.assign(ids.begin(), ids.end());
+    for (size_t j = 1; j + 1 < in.ids.size(); ++j) in.caption += (j > 1 ? " " : "") + prepared.vocab.word(in.ids[j]);
+  }
+  if (in.ids.empty()) in.ids = prepared.vocab.encode_caption(in.caption);
+  return in;
+}
+
+nlohmann::json alignment_json(const scan::PairAlignment& a, const PairInputs& in) {
+  nlohmann::json j;
+  j["caption"] = in.caption;
+  j["score"] = a.score;
+  j["words"] = a.words;
+  j["word_relevance"] = a.word_relevance;
+  j["region_relevance"] = a.region_relevance;
+  nlohmann::json t2i = nlohmann::json::array(), i2t = nlohmann::json::array(), boxes = nlohmann::json::array();
+  for (int64_t w = 0; w < a.num_words(); ++w) t2i.push_back(std::vector<double>(&a.t2i[w * a.regions],
+                                                                               &a.t2i[(w + 1) * a.regions]));
+  for (int64_t r = 0; r < a.regions; ++r) i2t.push_back(std::vector<double>(&a.i2t[r * a.num_words()],
+                                                                           &a.i2t[(r + 1) * a.num_words()]));
+  for (const scan::Box& b : in.boxes) boxes.push_back({b.x1, b.y1, b.x2, b.y2});
+  j["text_to_image"] = t2i;  // [word][region]
+  j["image_to_text"] = i2t;  // [region][word]
+  j["boxes"] = boxes;
+  j["image_size"] = {in.picture.width(), in.picture.height()};
+  return j;
+}
+
+int draw_pair(const cxxopts::ParseResult& args, const scan::PreparedModel& prepared,
+              const scan::SplitPictures* split) {
+  const scan::Font font = font_flag(args);
+  const PairInputs in = read_inputs(args, prepared, split);
+  const scan::PairAlignment a = scan::align_pair(*prepared.model, in.features, in.ids, prepared.vocab);
+  // Everything is drawn in memory first; only then is anything written.
+  std::vector<std::pair<std::string, scan::Image>> pictures;
+  pictures.emplace_back("sheet.png", scan::attention_contact_sheet(in.picture, in.boxes, a, in.caption, font));
+  pictures.emplace_back("regions.png", scan::region_words_picture(in.picture, in.boxes, a, font));
+  for (const int64_t j : scan::shown_words(a)) {
+    char name[16];
+    std::snprintf(name, sizeof name, "word_%02d_", static_cast<int>(j));
+    pictures.emplace_back(name + file_safe(a.words[j]) + ".png",
+                          scan::word_attention_picture(in.picture, in.boxes, a, j, font));
+  }
+  const std::string out = output_folder(args, "scan attend");
+  for (const auto& [name, picture] : pictures) scan::write_png(picture, (std::filesystem::path(out) / name).string());
+  fw::write_file_atomically((std::filesystem::path(out) / "attention.json").string(),
+                            alignment_json(a, in).dump(1) + "\n");
+  std::cout << "caption: " << in.caption << "\nscore: " << a.score << "\nwrote " << pictures.size()
+            << " pictures and attention.json to " << out << " (contact sheet: "
+            << (std::filesystem::path(out) / "sheet.png").string() << ")\n";
+  return 0;
+}
+
+int pointing_eval(const cxxopts::ParseResult& args, const scan::PreparedModel& prepared,
+                  const scan::SplitPictures& split) {
+  fw::check(split.has_boxes(), "--eval", "pointing accuracy needs region boxes: '", split.boxes_path(),
+            "' does not exist");
+  fw::check(split.has_objects(), "--eval", "pointing accuracy needs object annotations: '", split.objects_path(),
+            "' does not exist");
+  if (args.count("json")) {
+    const std::filesystem::path folder = std::filesystem::path(args["json"].as<std::string>()).parent_path();
+    fw::check(folder.empty() || std::filesystem::is_directory(folder), "--json", "the folder '", folder.string(),
+              "' does not exist");
+  }
+  const auto& objects = split.objects();
+  scan::PointingTally tally;
+  for (int64_t k = 0; k < split.num_images(); ++k) {
+    const std::vector<scan::Box> boxes = split.boxes(k);
+    const fw::Tensor features = split.features(k);
+    for (int64_t c = 0; c < scan::kCaptionsPerImage; ++c) {
+      const auto ids = prepared.data->caption(k * scan::kCaptionsPerImage + c);
+      const std::vector<int64_t> caption(ids.begin(), ids.end());
+      if (std::all_of(caption.begin() + 1, caption.end() - 1, [](int64_t id) { return id == scan::Vocabulary::kUnk; }))
+        continue;
+      scan::add_pointing(scan::align_pair(*prepared.model, features, caption, prepared.vocab), boxes, objects[k],
+                         tally);
+    }
+  }
+  fw::check(tally.words > 0, "--eval", "no caption word of the split names an annotated object of its image ('",
+            split.objects_path(), "'), so there is nothing to point at");
+  std::printf("pointing accuracy over %lld object words of %lld images: %.1f%% (a random region: %.1f%%)\n",
+              static_cast<long long>(tally.words), static_cast<long long>(split.num_images()),
+              100 * tally.accuracy(), 100 * tally.random_accuracy());
+  if (args.count("json")) {
+    const nlohmann::json j = {{"split", args["split"].as<std::string>()},
+                              {"checkpoint", prepared.checkpoint},
+                              {"words", tally.words},
+                              {"hits", tally.hits},
+                              {"accuracy", tally.accuracy()},
+                              {"random_accuracy", tally.random_accuracy()},
+                              {"iou_threshold", scan::kPointingIou}};
+    fw::write_file_atomically(args["json"].as<std::string>(), j.dump(2) + "\n");
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_attend_command(int argc, char** argv) {
+  cxxopts::Options options("scan attend",
+                           "Draws what a trained SCAN aligns in one image-caption pair: each word's attention over "
+                           "the image's region boxes, and the words each salient region attends.\nWith --eval: the "
+                           "pointing accuracy of the text-to-image attention over a split with object annotations.");
+  add_model_and_data_options(options);
+  options.add_options()
+      ("index", "image of the split (its picture, boxes and features)", cxxopts::value<int64_t>()->default_value("0"))
+      ("caption", "the caption to align (default: one of the image's own captions)", cxxopts::value<std::string>())
+      ("caption_index", "which of the image's 5 captions, without --caption",
+       cxxopts::value<int64_t>()->default_value("0"))
+      ("image", "a picture file instead of the split's (JPEG, PNG, ...)", cxxopts::value<std::string>())
+      ("boxes", "region boxes .npy [R, 4] or [N, R, 4] (x1 y1 x2 y2 pixels) instead of the split's",
+       cxxopts::value<std::string>())
+      ("features", "region features .npy [R, d] or [N, R, d] instead of the split's", cxxopts::value<std::string>())
+      ("out", "folder for the pictures and attention.json", cxxopts::value<std::string>())
+      ("eval", "measure pointing accuracy over the split instead of drawing")
+      ("json", "with --eval: also write the result to this JSON file", cxxopts::value<std::string>());
+  const auto parsed = parse_arguments(options, argc, argv);
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& args = *parsed;
+  const std::string checkpoint = model_flag(args, "scan attend");
+  const scan::DataLocation where = data_location(args);
+  const bool own_files = args.count("image") && args.count("boxes") && args.count("features");
+  const std::string split_name = args["split"].as<std::string>();
+  const scan::PreparedModel prepared =
+      scan::prepare_model(checkpoint, "--model", where, own_files && !args.count("eval") ? "" : split_name);
+  if (args.count("eval")) {
+    const scan::SplitPictures split(prepared, split_name);
+    return pointing_eval(args, prepared, split);
+  }
+  if (own_files) {
+    fw::check(args.count("caption") > 0, "--caption", "with --image, --boxes and --features, give the caption");
+    return draw_pair(args, prepared, nullptr);
+  }
+  const scan::SplitPictures split(prepared, split_name);
+  return draw_pair(args, prepared, &split);
+}
+
+}  // namespace scan_tool
