@@ -136,6 +136,16 @@ std::vector<int64_t> Vocabulary::encode_caption(std::string_view caption) const 
   return encode(tokenize_caption(caption));
 }
 
+std::string Vocabulary::decode(std::span<const int64_t> ids) const {
+  std::string text;
+  for (const int64_t id : ids) {
+    if (id == kPad || id == kStart || id == kEnd) continue;
+    if (!text.empty()) text += ' ';
+    text += word(id);
+  }
+  return text;
+}
+
 Vocabulary build_vocabulary(const std::vector<std::vector<std::string>>& tokenized_captions, int64_t threshold) {
   std::unordered_map<std::string, int64_t> counts;
   std::vector<std::string> first_seen;

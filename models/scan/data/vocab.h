@@ -7,6 +7,7 @@
 //   Vocabulary vocab = Vocabulary::load("vocab/f30k_precomp_vocab.json");
 //   vocab.encode_caption("Two dogs.")  ->  {1, 4, <id of "dogs">, <id of ".">, 2}
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -37,6 +38,9 @@ class Vocabulary {
   std::vector<int64_t> encode(const std::vector<std::string>& tokens) const;
   // tokenize_caption (tokenizer.h), then encode.
   std::vector<int64_t> encode_caption(std::string_view caption) const;
+  // The words of `ids` joined by spaces, <start>, <end> and <pad> left out (what encode_caption
+  // read, up to the tokenizer's changes: lower case, punctuation split off, unknown words <unk>).
+  std::string decode(std::span<const int64_t> ids) const;
 
  private:
   std::vector<std::string> words_;

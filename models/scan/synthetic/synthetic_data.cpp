@@ -153,46 +153,10 @@ SyntheticConcepts make_synthetic_concepts(const SyntheticConfig& config) {
 
 SyntheticSplit::SyntheticSplit(std::string name, Vocabulary vocab, std::vector<SyntheticImage> images,
                                fw::Tensor features, std::vector<std::string> captions)
-    : name_(std::move(name)),
-      vocab_(std::move(vocab)),
-      images_(std::move(images)),
-      features_(std::move(features)),
-      captions_(std::move(captions)) {
-  const auto n = static_cast<int64_t>(images_.size());
-  fw::check(features_.dtype() == fw::DType::Float32 && features_.is_contiguous() && features_.dim() == 3 &&
-                features_.shape()[0] == n,
-            "SyntheticSplit", "expected contiguous float32 features [", n, ", regions, img_dim], got ",
-            fw::shape_str(features_.shape()));
-  fw::check(size() == kSyntheticCaptionsPerImage * n, "SyntheticSplit", "expected ", kSyntheticCaptionsPerImage,
-            " captions per image (", kSyntheticCaptionsPerImage * n, "), got ", size());
-  offsets_.push_back(0);
-  for (const std::string& text : captions_) {
-    const std::vector<int64_t> ids = vocab_.encode_caption(text);
-    ids_.insert(ids_.end(), ids.begin(), ids.end());
-    offsets_.push_back(static_cast<int64_t>(ids_.size()));
-  }
-}
-
-int64_t SyntheticSplit::image_row(int64_t item) const {
-  fw::check(item >= 0 && item < size(), "SyntheticSplit", "item ", item, " is outside 0..", size() - 1);
-  return item / kSyntheticCaptionsPerImage;
-}
-
-std::span<const int64_t> SyntheticSplit::caption(int64_t item) const {
-  fw::check(item >= 0 && item < size(), "SyntheticSplit", "item ", item, " is outside 0..", size() - 1);
-  const auto begin = static_cast<std::size_t>(offsets_[item]);
-  return {ids_.data() + begin, static_cast<std::size_t>(offsets_[item + 1]) - begin};
-}
-
-void SyntheticSplit::copy_image_rows(const std::vector<int64_t>& rows, float* out) const {
-  const int64_t row_numel = num_regions() * img_dim();
-  const float* features = features_.data<float>();
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    fw::check(rows[i] >= 0 && rows[i] < num_images(), "SyntheticSplit", "image row ", rows[i], " is outside 0..",
-              num_images() - 1);
-    std::memcpy(out + static_cast<int64_t>(i) * row_numel, features + rows[i] * row_numel,
-                sizeof(float) * static_cast<std::size_t>(row_numel));
-  }
+    : InMemorySplit("SyntheticSplit", std::move(name), std::move(vocab), std::move(features), std::move(captions)),
+      images_(std::move(images)) {
+  fw::check(static_cast<int64_t>(images_.size()) == num_images(), "SyntheticSplit", "expected features of ",
+            images_.size(), " images, got ", fw::shape_str(InMemorySplit::features().shape()));
 }
 
 SyntheticSplit make_synthetic_split(const SyntheticConfig& config, const std::string& split) {

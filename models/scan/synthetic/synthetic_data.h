@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "framework/core/tensor.h"
-#include "models/scan/data/source.h"
+#include "models/scan/data/in_memory_split.h"
 #include "models/scan/data/vocab.h"
 #include "models/scan/synthetic/synthetic_captions.h"
 
@@ -62,36 +62,18 @@ struct SyntheticConcepts {
 };
 SyntheticConcepts make_synthetic_concepts(const SyntheticConfig& config);
 
-class SyntheticSplit : public CaptionImageSource {
+class SyntheticSplit : public InMemorySplit {
  public:
   SyntheticSplit(std::string name, Vocabulary vocab, std::vector<SyntheticImage> images, fw::Tensor features,
                  std::vector<std::string> captions);
 
-  int64_t size() const override { return static_cast<int64_t>(captions_.size()); }
-  int64_t num_images() const override { return static_cast<int64_t>(images_.size()); }
-  int64_t image_row(int64_t item) const override;  // item / 5
-  std::span<const int64_t> caption(int64_t item) const override;
-  int64_t num_regions() const override { return features_.shape()[1]; }
-  int64_t img_dim() const override { return features_.shape()[2]; }
-  void copy_image_rows(const std::vector<int64_t>& rows, float* out) const override;
-
-  const std::string& name() const { return name_; }
-  const Vocabulary& vocab() const { return vocab_; }
   const std::vector<SyntheticImage>& images() const { return images_; }
-  const fw::Tensor& features() const { return features_; }  // [num_images, regions, img_dim] float32
-  const std::vector<std::string>& caption_texts() const { return captions_; }
 
  private:
-  std::string name_;
-  Vocabulary vocab_;
   std::vector<SyntheticImage> images_;
-  fw::Tensor features_;
-  std::vector<std::string> captions_;
-  std::vector<int64_t> ids_;      // all captions' ids, concatenated
-  std::vector<int64_t> offsets_;  // caption i is ids_[offsets_[i], offsets_[i + 1])
 };
 
-inline constexpr int64_t kSyntheticCaptionsPerImage = 5;
+inline constexpr int64_t kSyntheticCaptionsPerImage = InMemorySplit::kCaptionsPerImage;
 
 // Split "train", "dev" or "test". Each split draws from its own stream of the seed, so a split does
 // not depend on the sizes of the others; the concept directions are shared.

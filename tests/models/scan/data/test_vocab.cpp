@@ -50,6 +50,16 @@ TEST_CASE("vocab: encode adds <start> and <end> and maps unknown words to <unk>"
   CHECK_THROWS_WITH_AS(v.word(6), doctest::Contains("Vocabulary::word: id 6 is outside 0..5"), Error);
 }
 
+TEST_CASE("vocab: decode joins the words of ids, leaving out <start>, <end> and <pad>") {
+  Vocabulary v;
+  v.add("dog");
+  v.add("runs");
+  CHECK(v.decode(v.encode({"dog", "flies", "runs"})) == "dog <unk> runs");
+  const std::vector<int64_t> padded{1, 5, 2, 0, 0};
+  CHECK(v.decode(padded) == "runs");
+  CHECK(v.decode(std::vector<int64_t>{}).empty());
+}
+
 TEST_CASE("vocab: build keeps words seen at least 4 times, in order of first appearance") {
   const std::vector<std::vector<std::string>> captions = {
       {"a", "dog", "runs"}, {"a", "cat", "sits"}, {"the", "dog", "runs", "a"}, {"dog", "a", "runs", "cat"},
