@@ -1,7 +1,7 @@
 // `scan attend`: what a trained SCAN aligns in one image-caption pair, drawn on the picture
 // (models/scan/visual/attention_pictures.h), or, with --eval, its pointing accuracy over a split.
 //   scan attend --model CKPT --index 7 --caption "a small red circle left of a blue star ." --out att/
-//   scan attend --model CKPT --image photo.jpg --boxes photo_boxes.npy --features photo_ims.npy \
+//   scan attend --model CKPT --image photo.jpg --boxes photo_boxes.npy --features photo_ims.npy
 //               --caption "..." --out att/
 //   scan attend --model CKPT --eval --split test --json pointing.json
 // Writes into --out: sheet.png (every word's map), regions.png (image-to-text), word_NN_<word>.png
@@ -21,6 +21,7 @@
 #include "models/scan/visual/alignment.h"
 #include "models/scan/visual/attention_pictures.h"
 #include "models/scan/visual/split_pictures.h"
+#include "models/scan/visual/split_pointing.h"
 #include "tools/scan/commands.h"
 #include "tools/scan/picture_flags.h"
 
@@ -84,7 +85,7 @@ PairInputs read_inputs(const cxxopts::ParseResult& args, const scan::PreparedMod
               ", got ", c);
     const auto ids = prepared.data->caption(index * scan::kCaptionsPerImage + c);
     in.ids.assign(ids.begin(), ids.end());
-    for (size_t j = 1; j + 1 < in.ids.size(); ++j) in.caption += (j > 1 ? " " : "") + prepared.vocab.word(in.ids[j]);
+    in.caption = prepared.vocab.decode(in.ids);
   }
   if (in.ids.empty()) in.ids = prepared.vocab.encode_caption(in.caption);
   return in;
@@ -137,29 +138,12 @@ int draw_pair(const cxxopts::ParseResult& args, const scan::PreparedModel& prepa
 
 int pointing_eval(const cxxopts::ParseResult& args, const scan::PreparedModel& prepared,
                   const scan::SplitPictures& split) {
-  fw::check(split.has_boxes(), "--eval", "pointing accuracy needs region boxes: '", split.boxes_path(),
-            "' does not exist");
-  fw::check(split.has_objects(), "--eval", "pointing accuracy needs object annotations: '", split.objects_path(),
-            "' does not exist");
   if (args.count("json")) {
     const std::filesystem::path folder = std::filesystem::path(args["json"].as<std::string>()).parent_path();
     fw::check(folder.empty() || std::filesystem::is_directory(folder), "--json", "the folder '", folder.string(),
               "' does not exist");
   }
-  const auto& objects = split.objects();
-  scan::PointingTally tally;
-  for (int64_t k = 0; k < split.num_images(); ++k) {
-    const std::vector<scan::Box> boxes = split.boxes(k);
-    const fw::Tensor features = split.features(k);
-    for (int64_t c = 0; c < scan::kCaptionsPerImage; ++c) {
-      const auto ids = prepared.data->caption(k * scan::kCaptionsPerImage + c);
-      const std::vector<int64_t> caption(ids.begin(), ids.end());
-      if (std::all_of(caption.begin() + 1, caption.end() - 1, [](int64_t id) { return id == scan::Vocabulary::kUnk; }))
-        continue;
-      scan::add_pointing(scan::align_pair(*prepared.model, features, caption, prepared.vocab), boxes, objects[k],
-                         tally);
-    }
-  }
+  const scan::PointingTally tally = scan::split_pointing(prepared, split);
   fw::check(tally.words > 0, "--eval", "no caption word of the split names an annotated object of its image ('",
             split.objects_path(), "'), so there is nothing to point at");
   std::printf("pointing accuracy over %lld object words of %lld images: %.1f%% (a random region: %.1f%%)\n",

@@ -1,5 +1,6 @@
 #include "tools/scan/picture_flags.h"
 
+#include <cstdio>
 #include <filesystem>
 
 #include "framework/core/error.h"
@@ -17,6 +18,25 @@ void add_model_and_data_options(cxxopts::Options& options) {
       ("font", "TrueType font for the labels (default: $SCAN_FONT, then DejaVu Sans)", cxxopts::value<std::string>())
       ("threads", "CPU threads (0 = all)", cxxopts::value<int>()->default_value("0"))
       ("h,help", "show this help");
+}
+
+std::vector<char*> one_letter_long_options(int argc, char** argv, char letter, std::vector<std::string>& storage) {
+  const std::string long_form = std::string("--") + letter, with_value = long_form + "=";
+  storage.clear();
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == long_form) {
+      storage.push_back(std::string("-") + letter);
+    } else if (arg.rfind(with_value, 0) == 0) {
+      storage.push_back(std::string("-") + letter);
+      storage.push_back(arg.substr(with_value.size()));
+    } else {
+      storage.push_back(arg);
+    }
+  }
+  std::vector<char*> out;
+  for (std::string& s : storage) out.push_back(s.data());
+  return out;
 }
 
 scan::DataLocation data_location(const cxxopts::ParseResult& args) {
@@ -44,6 +64,15 @@ std::string output_folder(const cxxopts::ParseResult& args, const std::string& c
             "' exists and is not a folder");
   std::filesystem::create_directories(out);
   return out;
+}
+
+void print_report_summary(const scan::ReportSummary& summary) {
+  std::printf("rsum %.1f on %lld images", summary.metrics.rsum(), static_cast<long long>(summary.images));
+  if (summary.pointing)
+    std::printf(", pointing accuracy %.1f%% (a random region: %.1f%%)", 100 * summary.pointing->accuracy(),
+                100 * summary.pointing->random_accuracy());
+  std::printf("\nreport: %s\n", summary.index.c_str());
+  std::fflush(stdout);
 }
 
 }  // namespace scan_tool

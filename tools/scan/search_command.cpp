@@ -24,13 +24,6 @@ namespace scan_tool {
 
 namespace {
 
-std::string caption_text(const scan::PreparedModel& prepared, int64_t item) {
-  const auto ids = prepared.data->caption(item);
-  std::string text;
-  for (size_t j = 1; j + 1 < ids.size(); ++j) text += (j > 1 ? " " : "") + prepared.vocab.word(ids[j]);
-  return text;
-}
-
 // The images with `ids` among their captions.
 std::vector<bool> images_described_by(const scan::PreparedModel& prepared, const std::vector<int64_t>& ids) {
   std::vector<bool> described(static_cast<size_t>(prepared.data->size() / scan::kCaptionsPerImage), false);
@@ -79,7 +72,7 @@ int search_captions(const scan::PreparedModel& prepared, const scan::Embeddings&
   std::printf("top %zu of %lld captions for image %lld:\n", top.size(), static_cast<long long>(scores.size()),
               static_cast<long long>(image));
   for (size_t r = 0; r < top.size(); ++r)
-    std::printf("%3zu. score %.4f  %s%s\n", r + 1, scores[top[r]], caption_text(prepared, top[r]).c_str(),
+    std::printf("%3zu. score %.4f  %s%s\n", r + 1, scores[top[r]], prepared.vocab.decode(prepared.data->caption(top[r])).c_str(),
                 top[r] / scan::kCaptionsPerImage == image ? "  (true match)" : "");
   return 0;
 }
@@ -94,12 +87,14 @@ int run_search_command(int argc, char** argv) {
   options.add_options()
       ("caption", "text query: rank the split's images", cxxopts::value<std::string>())
       ("image", "image query: rank the split's captions for image N", cxxopts::value<int64_t>())
-      ("k", "how many results", cxxopts::value<int64_t>()->default_value("8"))
+      ("k", "how many results (-k N or --k N)", cxxopts::value<int64_t>()->default_value("8"))
       ("out", "with --caption: also draw the top images in one PNG (needs the split's pictures)",
        cxxopts::value<std::string>())
       ("cache", "the encoding cache file (default: <checkpoint>.<split>.encoding.safetensors)",
        cxxopts::value<std::string>());
-  const auto parsed = parse_arguments(options, argc, argv);
+  std::vector<std::string> storage;
+  std::vector<char*> args_k = one_letter_long_options(argc, argv, 'k', storage);
+  const auto parsed = parse_arguments(options, static_cast<int>(args_k.size()), args_k.data());
   if (!parsed) return 0;
   const cxxopts::ParseResult& args = *parsed;
   const std::string checkpoint = model_flag(args, "scan search");

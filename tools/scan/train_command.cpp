@@ -3,9 +3,9 @@
 //   scan train --data_path "$DATA_PATH" --data_name f30k_precomp --vocab_path "$VOCAB_PATH"
 //     --logger_name runs/f30k_scan/log --model_name runs/f30k_scan/log --max_violation --bi_gru
 //     --agg_func=Mean --cross_attn=t2i --lambda_softmax=9
-// Without --data_path, --data_name and --vocab_path it trains the built-in demo (models/scan/train/demo.h) on the synthetic
-// dataset, writes that dataset beside the checkpoints so that `scan eval` can read it, and ends
-// with the test recalls of the best model.
+// Without --data_path, --data_name and --vocab_path it trains the built-in demo (models/scan/train/demo.h)
+// on the synthetic picture dataset, writes that dataset beside the checkpoints so that `scan eval`
+// can read it, and ends with the test recalls of the best model and a report page of it.
 
 #include <cstdio>
 #include <filesystem>
@@ -18,11 +18,14 @@
 #include "models/scan/eval/evaluator.h"
 #include "models/scan/eval/report.h"
 #include "models/scan/options.h"
-#include "models/scan/synthetic/synthetic_data.h"
+#include "models/scan/pictures/picture_dataset_writer.h"
+#include "models/scan/pictures/picture_split.h"
+#include "models/scan/pictures/picture_words.h"
 #include "models/scan/train/demo.h"
 #include "models/scan/train/progress.h"
 #include "models/scan/train/trainer.h"
 #include "tools/scan/commands.h"
+#include "tools/scan/picture_flags.h"
 #include "tools/scan/train_flags.h"
 
 namespace scan_tool {
@@ -31,11 +34,11 @@ namespace {
 
 using scan::ScanOptions;
 
-// Where the demo writes the synthetic dataset: "data" beside the checkpoint folder.
-std::string demo_data_folder(const ScanOptions& opt) {
+// Where the demo writes its dataset ("data") and its report ("report"): beside the checkpoint folder.
+std::string demo_folder(const ScanOptions& opt, const char* name) {
   std::filesystem::path model = std::filesystem::path(opt.model_name).lexically_normal();
   if (model.filename().empty()) model = model.parent_path();
-  return (model.parent_path() / "data").string();
+  return (model.parent_path() / name).string();
 }
 
 void check_device(const ScanOptions& opt) {
@@ -72,19 +75,20 @@ int train_on_files(const ScanOptions& given) {
 
 int train_demo(const ScanOptions& given) {
   ScanOptions opt = given;
-  const scan::SyntheticConfig config = scan::demo_data_config(opt);
+  const scan::PictureConfig config = scan::demo_data_config(opt);
   config.validate();
-  const scan::Vocabulary vocab = scan::synthetic_vocabulary();
+  const scan::Font font = scan::Font::load_default();  // the report needs it: a missing font fails now
+  const scan::Vocabulary vocab = scan::picture_vocabulary();
   opt.vocab_size = vocab.size();
   // The data goes to disk too, and the checkpoints point at it, so `scan eval` can evaluate them.
-  opt.data_path = demo_data_folder(opt);
-  opt.data_name = "synthetic_precomp";
+  opt.data_path = demo_folder(opt, "data");
+  opt.data_name = "pictures_precomp";
   opt.vocab_path = (std::filesystem::path(opt.data_path) / "vocab").string();
-  std::cout << "No --data_path: training the built-in demo on the synthetic dataset (written to "
-            << opt.data_path << "/" << opt.data_name << ")\n";
-  scan::write_synthetic_dataset(config, opt.data_path, opt.data_name);
-  const scan::SyntheticSplit train = scan::make_synthetic_split(config, "train");
-  const scan::SyntheticSplit dev = scan::make_synthetic_split(config, "dev");
+  std::cout << "No --data_path: training the built-in demo on the synthetic picture dataset (written to "
+            << opt.data_path << "/" << opt.data_name << ", with the pictures of dev and test)\n";
+  scan::write_picture_dataset(config, opt.data_path, opt.data_name, {"dev", "test"});
+  const scan::PictureSplit train = scan::make_picture_split(config, "train");
+  const scan::PictureSplit dev = scan::make_picture_split(config, "dev");
   print_run(opt, train, dev);
   scan::Trainer trainer(opt, train, dev, std::cout, scan::Progress::stdout_is_terminal());
   trainer.run();
@@ -101,6 +105,11 @@ int train_demo(const ScanOptions& given) {
   std::cout << "TEST (" << test.n_images << " images, " << test.n_captions << " captions) of " << best << ":\n"
             << scan::format_summary(test.metrics) << "(a model that scores at random has rsum " << chance << ")\n"
             << "Evaluate again with: scan eval --model " << best << "\n";
+
+  scan::ReportRequest report;
+  report.checkpoint = best;
+  report.out = demo_folder(opt, "report");
+  print_report_summary(scan::write_report(report, font, &std::cerr));
   return 0;
 }
 

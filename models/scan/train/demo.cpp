@@ -10,7 +10,7 @@ ScanOptions demo_options() {
   opt.batch_size = 128;
   opt.word_dim = 64;
   opt.embed_size = 128;
-  opt.img_dim = 64;
+  opt.img_dim = 256;
   opt.learning_rate = 0.0005;
   opt.lr_update = 5;
   opt.max_violation = true;
@@ -20,8 +20,8 @@ ScanOptions demo_options() {
   return opt;
 }
 
-SyntheticConfig demo_data_config(const ScanOptions& opt) {
-  SyntheticConfig config;
+PictureConfig demo_data_config(const ScanOptions& opt) {
+  PictureConfig config;
   config.img_dim = opt.img_dim;
   return config;
 }

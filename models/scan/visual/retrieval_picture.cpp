@@ -17,7 +17,7 @@ Image retrieval_grid(const std::string& query, const std::vector<RetrievedImage>
   SheetSpacing spacing;
   spacing.header = 50;
   spacing.footer = 24;
-  spacing.max_columns = 4;
+  spacing.columns = 4;  // ranks read left to right in rows of 4
   const int frame = 4, label = 24;
   const SheetLayout layout =
       sheet_layout(static_cast<int>(results.size()), tile_side + 2 * frame, tile_side + 2 * frame + label, spacing);

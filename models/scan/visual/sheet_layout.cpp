@@ -18,6 +18,7 @@ SheetLayout sheet_layout(int tiles, int tile_width, int tile_height, SheetSpacin
   l.spacing = spacing;
   l.columns = std::clamp(static_cast<int>(std::ceil(std::sqrt(static_cast<double>(tiles)) - 1e-9)), 1,
                          std::max(1, spacing.max_columns));
+  if (spacing.columns > 0) l.columns = std::min(spacing.columns, tiles);
   l.rows = (tiles + l.columns - 1) / l.columns;
   l.width = 2 * spacing.margin + l.columns * tile_width + (l.columns - 1) * spacing.gap;
   l.height = 2 * spacing.margin + spacing.header + spacing.footer + l.rows * tile_height + (l.rows - 1) * spacing.gap;

@@ -1,6 +1,7 @@
 #pragma once
 // Where the tiles of a contact sheet go: a grid of near-square shape (columns = ⌈√n⌉, at most
-// `max_columns`), tiles of one size separated by `gap` pixels, below a header and above a footer.
+// `max_columns`, unless a number of columns is given), tiles of one size separated by `gap`
+// pixels, below a header and above a footer.
 //   SheetLayout l = sheet_layout(7, 200, 240, {});   // 3 columns, 3 rows
 //   l.tile_x(4), l.tile_y(4)                         // the fifth tile's top-left corner
 #include <cstdint>
@@ -10,6 +11,7 @@ namespace scan {
 struct SheetSpacing {
   int gap = 12, margin = 16, header = 56, footer = 56;
   int max_columns = 6;
+  int columns = 0;  // a fixed number of columns (at most the tiles); 0: ⌈√n⌉ capped at max_columns
 };
 
 struct SheetLayout {

@@ -50,7 +50,7 @@ std::string write_tiny_setup(const scan_test::TempDir& root, uint64_t feature_se
 
 }  // namespace
 
-TEST_CASE("score_caption and score_image are a column and a row of compute_sims; ranked orders them") {
+TEST_CASE("score_caption and score_image are a column and a row of compute_sims, and ranked orders them") {
   scan_test::TempDir root;
   const std::string checkpoint = write_tiny_setup(root, 1);
   const scan::PreparedModel prepared = scan::prepare_model(checkpoint, "--model", {}, "test");

@@ -13,7 +13,7 @@ TEST_CASE("chance_rsum: hand-computed values") {
   CHECK(scan::chance_rsum(100) == doctest::Approx(31.5654).epsilon(1e-5));
 }
 
-TEST_CASE("demo_options: a valid small t-i configuration that matches its synthetic data") {
+TEST_CASE("demo_options: a valid small t-i configuration that matches its picture dataset") {
   const scan::ScanOptions opt = scan::demo_options();
   CHECK_NOTHROW(opt.validate());
   CHECK(opt.bi_gru);
@@ -22,7 +22,7 @@ TEST_CASE("demo_options: a valid small t-i configuration that matches its synthe
   CHECK(opt.raw_feature_norm == "clipped_l2norm");
   CHECK(opt.logger_name == "./runs/demo/log");
   CHECK(opt.model_name == "./runs/demo/checkpoint");
-  const scan::SyntheticConfig config = scan::demo_data_config(opt);
+  const scan::PictureConfig config = scan::demo_data_config(opt);
   CHECK_NOTHROW(config.validate());
   CHECK(config.img_dim == opt.img_dim);
   scan::ScanOptions wider = opt;

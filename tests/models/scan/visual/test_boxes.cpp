@@ -20,7 +20,7 @@ TEST_CASE("iou of boxes by hand: disjoint, nested, half overlapping, empty") {
   CHECK(scan::iou({1, 1, 1, 5}, {0, 0, 2, 2}) == 0.0);
 }
 
-TEST_CASE("read_boxes takes one image's row of a [N, R, 4] file, or all of a [R, 4] file") {
+TEST_CASE("read_boxes takes one image's row of an N x R x 4 file, or all of an R x 4 file") {
   scan_test::TempDir dir;
   std::vector<float> values;
   for (int i = 0; i < 2 * 3 * 4; ++i) values.push_back(static_cast<float>(i));

@@ -22,7 +22,7 @@ TEST_CASE("attention_field sums the weights of the boxes over each pixel, roundi
   CHECK(scan::max_value(field) == doctest::Approx(0.75));
 }
 
-TEST_CASE("attention_field clips boxes to the image and ignores empty ones; one weight per box is required") {
+TEST_CASE("attention_field clips boxes to the image and ignores empty ones, and needs one weight per box") {
   const std::vector<double> field = scan::attention_field(2, 2, {{-5, -5, 1, 9}, {1, 1, 1, 2}}, std::vector{1.0, 7.0});
   CHECK(field == std::vector<double>{1, 0, 1, 0});
   CHECK_THROWS(scan::attention_field(2, 2, {{0, 0, 1, 1}}, std::vector{1.0, 2.0}));

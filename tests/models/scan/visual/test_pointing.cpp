@@ -42,7 +42,7 @@ TEST_CASE("add_pointing counts the words naming an object, hits of the top regio
   CHECK(tally.random_accuracy() == doctest::Approx(1.5 / 4));
 }
 
-TEST_CASE("add_pointing: a word naming no annotated object is not counted; the box count must match") {
+TEST_CASE("add_pointing: a word naming no annotated object is not counted, and the box count must match") {
   scan::PointingTally tally;
   scan::add_pointing(hand_alignment(0, 2), kBoxes, {{"square", {}, {0, 0, 5, 5}}}, tally);
   CHECK(tally.words == 0);

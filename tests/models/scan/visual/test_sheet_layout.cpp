@@ -4,7 +4,7 @@
 #include "framework/core/error.h"
 #include "models/scan/visual/sheet_layout.h"
 
-TEST_CASE("sheet_layout: 7 tiles make 3 columns of 3 rows; positions and size follow the spacing") {
+TEST_CASE("sheet_layout: 7 tiles make 3 columns of 3 rows, with positions and size from the spacing") {
   scan::SheetSpacing s;
   s.gap = 10;
   s.margin = 5;
@@ -31,6 +31,10 @@ TEST_CASE("sheet_layout: one tile, perfect squares, the column cap, and bad argu
   const scan::SheetLayout l = scan::sheet_layout(9, 10, 10, narrow);
   CHECK(l.columns == 2);
   CHECK(l.rows == 5);
+  scan::SheetSpacing rows_of_four;
+  rows_of_four.columns = 4;
+  CHECK(scan::sheet_layout(8, 10, 10, rows_of_four).rows == 2);
+  CHECK(scan::sheet_layout(3, 10, 10, rows_of_four).columns == 3);
   CHECK_THROWS_AS(scan::sheet_layout(0, 10, 10, {}), fw::Error);
   CHECK_THROWS_AS(scan::sheet_layout(3, 0, 10, {}), fw::Error);
 }
