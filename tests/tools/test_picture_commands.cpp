@@ -76,7 +76,7 @@ TEST_CASE("scan synth --images writes pictures, boxes, features, captions and an
   CHECK(contains(bad.output, "--picture_splits: expected a comma-separated list of train, dev and test, got 'valid'"));
 }
 
-TEST_CASE("scan attend draws every word's attention, the regions' words and the weights, and --eval measures pointing") {
+TEST_CASE("scan attend draws each word's attention, the regions' words and the weights, --eval the pointing") {
   TempDir root;
   make_dataset_and_model(root);
   const Run run = scan_in(root, std::string("attend --model ") + kModel + " --index 3 --caption_index 1 --out att");

@@ -47,7 +47,8 @@ TEST_CASE("scan eval on a checkpoint of the demo reproduces the dev metrics logg
   CHECK_FALSE(fs::exists(dir.file("run/data/pictures_precomp/train_images.txt")));  // PNGs of dev and test only
   CHECK(fs::is_regular_file(dir.file("run/report/index.html")));
   CHECK(fs::is_regular_file(dir.file("run/report/query_1_attention.png")));
-  CHECK(train.output.find("report: " + fs::absolute(dir.file("run/report/index.html")).string()) != std::string::npos);
+  const std::string index = fs::absolute(dir.file("run/report/index.html")).string();
+  CHECK(train.output.find("report: " + index) != std::string::npos);
 
   const std::string checkpoint = dir.file("run/checkpoint/checkpoint_0.safetensors");
   const scan::Checkpoint saved = scan::read_checkpoint(checkpoint);

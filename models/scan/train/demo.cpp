@@ -6,13 +6,13 @@ namespace scan {
 
 ScanOptions demo_options() {
   ScanOptions opt;
-  opt.num_epochs = 10;
+  opt.num_epochs = 6;
   opt.batch_size = 128;
   opt.word_dim = 64;
   opt.embed_size = 128;
   opt.img_dim = 256;
   opt.learning_rate = 0.0005;
-  opt.lr_update = 5;
+  opt.lr_update = 3;
   opt.max_violation = true;
   opt.bi_gru = true;
   opt.logger_name = "./runs/demo/log";

@@ -19,7 +19,8 @@ void recall_row(std::ostringstream& html, const char* direction, const RecallMet
 }
 
 constexpr const char* kStyle = R"(
-body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }
+body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; max-width: 1100px; margin: 2em auto;
+       padding: 0 24px; color: #222; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; } th, td { padding: 4px 12px; text-align: right; border-bottom: 1px solid #eee; }
 th:first-child { text-align: left; } .muted { color: #666; } img { max-width: 100%; border: 1px solid #eee; }
