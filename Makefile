@@ -27,7 +27,7 @@ test: build
 SANITIZE_DIR = $(BUILD_DIR)-sanitize
 SANITIZE_FLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS = npy safetensors vocab captions checkpoint_metadata train_flags
+FUZZ_TARGETS = npy safetensors vocab captions checkpoint_metadata train_flags objects
 
 $(SANITIZE_DIR)/CMakeCache.txt:
 	CC=clang CXX=clang++ cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFW_FUZZ=ON \

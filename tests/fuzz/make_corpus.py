@@ -150,6 +150,17 @@ def flag_seeds():
         write("train_flags", f"args_{i}.txt", line)
 
 
+def objects_seeds():
+    image = {"objects": [{"name": "circle", "attributes": ["small", "red"], "box": [1.5, 2, 30, 40.25]},
+                         {"name": "star", "box": [50, 10, 60, 20]}]}
+    write("objects", "two_images.json", json.dumps({"images": [image, {"objects": []}]}))
+    write("objects", "one_image.json", json.dumps({"images": [image]}))
+    write("objects", "inverted_box.json", json.dumps({"images": [{"objects": [{"name": "x", "box": [5, 0, 1, 2]}]},
+                                                                {"objects": []}]}))
+    write("objects", "box_of_strings.json", json.dumps({"images": [{"objects": [{"name": "x", "box": ["a"] * 4}]},
+                                                                  {"objects": []}]}))
+
+
 if __name__ == "__main__":
     npy_seeds()
     safetensors_seeds()
@@ -157,3 +168,4 @@ if __name__ == "__main__":
     caption_seeds()
     metadata_seeds()
     flag_seeds()
+    objects_seeds()
