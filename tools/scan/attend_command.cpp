@@ -5,10 +5,12 @@
 //               --caption "..." --out att/
 //   scan attend --model CKPT --eval --split test --json pointing.json
 // Writes into --out: sheet.png (every word's map), regions.png (image-to-text), word_NN_<word>.png
-// (one per word) and attention.json (the weights, words, boxes and score). Every input is read and
-// checked (picture, boxes, features, caption, font) before the first file is written.
+// (one per word; those of an earlier caption are removed) and attention.json (the weights, words,
+// boxes and score). Every input is read and checked (picture, boxes, features, caption, font)
+// before the first file is written. With files of your own, --index is a row of those files.
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <cxxopts.hpp>
 #include <filesystem>
@@ -29,6 +31,9 @@ namespace scan_tool {
 
 namespace {
 
+// <start>, <end> and up to 62 words.
+constexpr int64_t kMaxDrawnTokens = 64;
+
 struct PairInputs {
   scan::Image picture;
   std::vector<scan::Box> boxes;
@@ -44,16 +49,31 @@ std::string file_safe(const std::string& word) {
   return out.empty() ? "_" : out;
 }
 
+// The row of a file of your own ([R, ...] or [N, R, ...]): --index counts that file's rows.
+int64_t row_of_own_file(const scan::NpyArray& file, const char* flag, int64_t index, bool index_given) {
+  if (file.shape().size() == 2) return 0;
+  fw::check(index_given || file.shape()[0] == 1, flag, "'", file.path(), "' holds ", file.shape()[0],
+            " images: choose one with --index (a row of that file)");
+  fw::check(index >= 0 && index < file.shape()[0], "--index", "'", file.path(), "' has ", file.shape()[0],
+            " images, got ", index);
+  return index;
+}
+
 fw::Tensor features_from_file(const std::string& path, int64_t index, bool index_given) {
   const scan::NpyArray file(path);
   const fw::Shape& shape = file.shape();
-  if (shape.size() == 2) return file.read_rows(0, shape[0]);
-  fw::check(shape.size() == 3, "--features", "'", path, "' must hold region features [R, d] or [N, R, d], found ",
-            fw::shape_str(shape));
-  fw::check(index_given || shape[0] == 1, "--features", "'", path, "' holds ", shape[0],
-            " images' features: choose one with --index");
-  fw::check(index >= 0 && index < shape[0], "--index", "'", path, "' has ", shape[0], " images, got ", index);
-  return file.read_rows(index, index + 1).select(0, 0);
+  fw::check((shape.size() == 2 || shape.size() == 3) && shape[shape.size() - 2] > 0, "--features", "'", path,
+            "' must hold region features [R, d] or [N, R, d] with R >= 1, found ", fw::shape_str(shape));
+  fw::Tensor features;
+  if (shape.size() == 2) {
+    features = file.read_rows(0, shape[0]);
+  } else {
+    const int64_t row = row_of_own_file(file, "--features", index, index_given);
+    features = file.read_rows(row, row + 1).select(0, 0);
+  }
+  for (const float v : features.to_vector<float>())
+    fw::check(std::isfinite(v), "--features", "'", path, "' holds a NaN or an infinity");
+  return features;
 }
 
 PairInputs read_inputs(const cxxopts::ParseResult& args, const scan::PreparedModel& prepared,
@@ -64,7 +84,8 @@ PairInputs read_inputs(const cxxopts::ParseResult& args, const scan::PreparedMod
   in.picture = args.count("image") ? scan::load_image(args["image"].as<std::string>()) : split->image(index);
   if (args.count("boxes")) {
     const scan::NpyArray file(args["boxes"].as<std::string>());
-    in.boxes = scan::read_boxes(file, file.shape().size() == 3 ? index : 0);
+    const bool many = file.shape().size() == 3;
+    in.boxes = scan::read_boxes(file, many ? row_of_own_file(file, "--boxes", index, index_given) : 0);
   } else {
     in.boxes = split->boxes(index);
   }
@@ -88,7 +109,16 @@ PairInputs read_inputs(const cxxopts::ParseResult& args, const scan::PreparedMod
     in.caption = prepared.vocab.decode(in.ids);
   }
   if (in.ids.empty()) in.ids = prepared.vocab.encode_caption(in.caption);
+  fw::check(static_cast<int64_t>(in.ids.size()) <= kMaxDrawnTokens, "--caption", "expected at most ",
+            kMaxDrawnTokens - 2, " words (one picture is drawn per word), got ", in.ids.size() - 2);
   return in;
+}
+
+void remove_word_pictures(const std::string& folder) {
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("word_", 0) == 0 && entry.path().extension() == ".png") std::filesystem::remove(entry.path());
+  }
 }
 
 nlohmann::json alignment_json(const scan::PairAlignment& a, const PairInputs& in) {
@@ -99,10 +129,11 @@ nlohmann::json alignment_json(const scan::PairAlignment& a, const PairInputs& in
   j["word_relevance"] = a.word_relevance;
   j["region_relevance"] = a.region_relevance;
   nlohmann::json t2i = nlohmann::json::array(), i2t = nlohmann::json::array(), boxes = nlohmann::json::array();
-  for (int64_t w = 0; w < a.num_words(); ++w) t2i.push_back(std::vector<double>(&a.t2i[w * a.regions],
-                                                                               &a.t2i[(w + 1) * a.regions]));
-  for (int64_t r = 0; r < a.regions; ++r) i2t.push_back(std::vector<double>(&a.i2t[r * a.num_words()],
-                                                                           &a.i2t[(r + 1) * a.num_words()]));
+  const auto row = [](const std::vector<double>& m, int64_t i, int64_t width) {
+    return std::vector<double>(m.begin() + i * width, m.begin() + (i + 1) * width);
+  };
+  for (int64_t w = 0; w < a.num_words(); ++w) t2i.push_back(row(a.t2i, w, a.regions));
+  for (int64_t r = 0; r < a.regions; ++r) i2t.push_back(row(a.i2t, r, a.num_words()));
   for (const scan::Box& b : in.boxes) boxes.push_back({b.x1, b.y1, b.x2, b.y2});
   j["text_to_image"] = t2i;  // [word][region]
   j["image_to_text"] = i2t;  // [region][word]
@@ -127,6 +158,7 @@ int draw_pair(const cxxopts::ParseResult& args, const scan::PreparedModel& prepa
                           scan::word_attention_picture(in.picture, in.boxes, a, j, font));
   }
   const std::string out = output_folder(args, "scan attend");
+  remove_word_pictures(out);  // another caption's word_NN_*.png must not stay beside the new ones
   for (const auto& [name, picture] : pictures) scan::write_png(picture, (std::filesystem::path(out) / name).string());
   fw::write_file_atomically((std::filesystem::path(out) / "attention.json").string(),
                             alignment_json(a, in).dump(1) + "\n");

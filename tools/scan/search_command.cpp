@@ -15,6 +15,7 @@
 #include "models/scan/eval/encoding_cache.h"
 #include "models/scan/eval/query.h"
 #include "models/scan/eval/ranking.h"
+#include "models/scan/visual/report_writer.h"
 #include "models/scan/visual/retrieval_picture.h"
 #include "models/scan/visual/split_pictures.h"
 #include "tools/scan/commands.h"
@@ -39,6 +40,9 @@ int search_images(const cxxopts::ParseResult& args, const scan::PreparedModel& p
                   const scan::Embeddings& embeddings, int64_t k) {
   const std::string caption = args["caption"].as<std::string>();
   const std::vector<int64_t> ids = prepared.vocab.encode_caption(caption);
+  constexpr int64_t kMaxTokens = scan::PrecompDataset::kMaxCaptionTokens;
+  fw::check(static_cast<int64_t>(ids.size()) <= kMaxTokens, "--caption", "expected at most ", kMaxTokens,
+            " tokens, got ", ids.size());
   fw::check(std::any_of(ids.begin() + 1, ids.end() - 1, [](int64_t id) { return id != scan::Vocabulary::kUnk; }),
             "--caption", "none of the words of '", caption, "' is in the vocabulary");
   const auto start = std::chrono::steady_clock::now();
@@ -72,7 +76,8 @@ int search_captions(const scan::PreparedModel& prepared, const scan::Embeddings&
   std::printf("top %zu of %lld captions for image %lld:\n", top.size(), static_cast<long long>(scores.size()),
               static_cast<long long>(image));
   for (size_t r = 0; r < top.size(); ++r)
-    std::printf("%3zu. score %.4f  %s%s\n", r + 1, scores[top[r]], prepared.vocab.decode(prepared.data->caption(top[r])).c_str(),
+    std::printf("%3zu. score %.4f  %s%s\n", r + 1, scores[top[r]],
+                prepared.vocab.decode(prepared.data->caption(top[r])).c_str(),
                 top[r] / scan::kCaptionsPerImage == image ? "  (true match)" : "");
   return 0;
 }
@@ -103,6 +108,8 @@ int run_search_command(int argc, char** argv) {
   const int64_t k = args["k"].as<int64_t>();
   fw::check(k >= 1, "--k", "expected at least 1 result, got ", k);
   if (args.count("out")) {
+    fw::check(k <= scan::kMaxReportImages, "--k", "with --out at most ", scan::kMaxReportImages,
+              " images are drawn, got ", k, " (leave out --out to list more)");
     const std::filesystem::path folder = std::filesystem::path(args["out"].as<std::string>()).parent_path();
     fw::check(folder.empty() || std::filesystem::is_directory(folder), "--out", "the folder '", folder.string(),
               "' does not exist");

@@ -6,6 +6,7 @@
 
 #include "framework/core/error.h"
 #include "framework/io/safetensors.h"
+#include "models/scan/eval/ranking.h"
 
 namespace scan {
 
@@ -25,8 +26,9 @@ std::string describe_file(const std::string& path) {
 
 std::string encoding_key(const PreparedModel& prepared) {
   fw::check(prepared.data != nullptr, "encoding_key", "the prepared model has no split");
-  return "checkpoint " + describe_file(prepared.checkpoint) + "; features " +
-         describe_file(prepared.data->images().path()) + "; captions " + describe_file(prepared.data->captions_path());
+  return "checkpoint " + describe_file(prepared.checkpoint) + "; vocabulary " + describe_file(prepared.vocab_file) +
+         "; features " + describe_file(prepared.data->images().path()) + "; captions " +
+         describe_file(prepared.data->captions_path());
 }
 
 std::string default_encoding_cache(const std::string& checkpoint, const std::string& split) {
@@ -47,8 +49,14 @@ Embeddings cached_encoding(const PreparedModel& prepared, const std::string& cac
         cached.images = file.tensors["images"];
         cached.captions = file.tensors["captions"];
         cached.lengths = file.tensors["lengths"].to_vector<int64_t>();
-        if (log) *log << "encoding: read " << cache_path << "\n";
-        return cached;
+        const int64_t captions = prepared.data->size();
+        const bool fits = cached.images.dim() == 3 && cached.captions.dim() == 3 &&
+                          cached.images.size(0) * kCaptionsPerImage == captions &&
+                          cached.captions.size(0) == captions && static_cast<int64_t>(cached.lengths.size()) == captions;
+        if (fits) {
+          if (log) *log << "encoding: read " << cache_path << "\n";
+          return cached;
+        }
       }
     } catch (const fw::Error& e) {
       if (log) *log << "encoding: ignoring " << cache_path << " (" << e.what() << ")\n";

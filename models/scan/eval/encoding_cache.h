@@ -3,8 +3,9 @@
 // split's images or captions in a fraction of a second instead of encoding them first.
 // The file is a safetensors file with "images" [n_img, R, d], "captions" [n_cap, L, d], "lengths"
 // [n_cap] and a metadata key "source": the checkpoint, feature and caption files with their
-// sizes and modification times. A cache whose key differs (another checkpoint, retrained weights,
-// regenerated features) is re-encoded and rewritten, atomically.
+// sizes and modification times, and the vocabulary's. A cache whose key differs (another
+// checkpoint, retrained weights, another vocabulary, regenerated features) or whose shapes do not
+// fit the split is re-encoded and rewritten, atomically.
 //   Embeddings e = cached_encoding(prepared, "runs/demo/test.encoding.safetensors", &std::cerr);
 #include <ostream>
 #include <string>
@@ -14,7 +15,8 @@
 
 namespace scan {
 
-// What identifies an encoding: each file's path, size and modification time.
+// What identifies an encoding: the checkpoint's, vocabulary's, features' and captions' path, size
+// and modification time.
 std::string encoding_key(const PreparedModel& prepared);
 
 // "<checkpoint without .safetensors>.<split>.encoding.safetensors", beside the checkpoint.

@@ -37,6 +37,7 @@ PreparedModel prepare_model(const std::string& checkpoint, const char* flag, con
   const std::string vocab_file =
       (std::filesystem::path(opt.vocab_path) / (opt.data_name + "_vocab.json")).string();
   prepared.vocab = Vocabulary::load(vocab_file);
+  prepared.vocab_file = vocab_file;
   fw::check(opt.vocab_size <= 0 || prepared.vocab.size() == opt.vocab_size, "--vocab_path", "the vocabulary '",
             vocab_file, "' has ", prepared.vocab.size(), " words but '", checkpoint, "' was trained with vocab_size ",
             opt.vocab_size, " (--vocab_path / --data_name must name the training vocabulary)");

@@ -28,7 +28,8 @@ struct PreparedModel {
   std::string checkpoint;
   ScanOptions opt;                       // the checkpoint's, with the DataLocation applied
   std::unique_ptr<ScanModel> model;      // restored, in eval mode
-  Vocabulary vocab;                      // <vocab_path>/<data_name>_vocab.json
+  Vocabulary vocab;                      // read from vocab_file
+  std::string vocab_file;                // <vocab_path>/<data_name>_vocab.json
   std::unique_ptr<PrecompDataset> data;  // the split, or null when none was asked for
   std::string split_path;                // <data_path>/<data_name>/<split>, for messages
 };

@@ -76,12 +76,18 @@ void write_picture_dataset(const PictureConfig& config, const std::string& out_d
   for (const char* name : {"train", "dev", "test"}) {
     const std::string split(name);
     const PictureSplit data = make_picture_split(config, split);
+    // An earlier dataset's picture list goes first, so that it never pairs old pictures with the
+    // new features (the list is written again last, after the pictures, when they are asked for).
+    fs::remove(folder / (split + "_images.txt"));
     save_npy((folder / (split + "_ims.npy")).string(), data.features());
     save_npy((folder / (split + "_boxes.npy")).string(), data.boxes());
     fw::write_file_atomically((folder / (split + "_caps.txt")).string(), lines(data.caption_texts()));
     fw::write_file_atomically((folder / (split + "_objects.json")).string(), picture_objects_json(data));
-    if (std::find(image_splits.begin(), image_splits.end(), split) == image_splits.end()) continue;
     const fs::path relative = fs::path("images") / split;
+    if (std::find(image_splits.begin(), image_splits.end(), split) == image_splits.end()) {
+      fs::remove_all(folder / relative);  // an earlier run's pictures of this split
+      continue;
+    }
     write_pictures(data, folder / relative);
     std::vector<std::string> paths;
     for (int64_t i = 0; i < data.num_images(); ++i) paths.push_back((relative / picture_file_name(i)).string());

@@ -12,7 +12,9 @@
 //   <out_dir>/<data_name>/images/{split}/{k:05d}.png   image row k's picture
 //   <out_dir>/<data_name>/{split}_images.txt           line k: "images/{split}/{k:05d}.png", relative to
 //                                                      the folder holding the .txt
-// for the splits "train", "dev" and "test". Every file is written atomically.
+// for the splits "train", "dev" and "test". Every file is written atomically. An earlier run's
+// {split}_images.txt is removed before the split's other files are replaced, and its
+// images/{split}/ too when this run writes no pictures of that split.
 //   write_picture_dataset(config, "data");                                 // data/pictures_precomp/...
 //   write_picture_dataset(config, "data", "pictures_precomp", {"test"});  // PNGs of the test split only
 #include <string>

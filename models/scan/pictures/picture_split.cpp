@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 #include <utility>
 
 #include "framework/core/error.h"
@@ -59,11 +60,18 @@ PictureSplit make_picture_split(const PictureConfig& config, const std::string& 
   fw::Tensor features = fw::Tensor::empty({n, config.regions, config.img_dim}, fw::DType::Float32);
   float* out = features.data<float>();
   const int64_t row_numel = config.regions * config.img_dim;
+  // An exception may not leave an OpenMP region: the first is kept and rethrown here.
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(n));
   fw::parallel_for(n, 4, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i)
-      picture_region_features(render_scene(scenes[i]), scenes[i].regions, projection, config.img_dim,
-                              out + i * row_numel);
+    for (int64_t i = begin; i < end; ++i) try {
+        picture_region_features(render_scene(scenes[i]), scenes[i].regions, projection, config.img_dim,
+                                out + i * row_numel);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
   });
+  for (const std::exception_ptr& error : errors)
+    if (error) std::rethrow_exception(error);
   return PictureSplit(split, picture_vocabulary(), std::move(scenes), std::move(features), std::move(captions));
 }
 

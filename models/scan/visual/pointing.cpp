@@ -1,5 +1,6 @@
 #include "models/scan/visual/pointing.h"
 
+#include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,8 @@ AnnotatedObject parse_object(const nlohmann::json& j, const std::string& where) 
             ": expected an object with a string \"name\"");
   AnnotatedObject object;
   object.name = j["name"].get<std::string>();
+  // Caption tokens are lower case (tokenizer.h): so are the names compared with them.
+  for (char& c : object.name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (j.contains("attributes")) {
     fw::check(j["attributes"].is_array(), "objects", where, ": \"attributes\" must be a list of words");
     for (const auto& a : j["attributes"]) {

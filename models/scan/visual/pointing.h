@@ -1,6 +1,7 @@
 #pragma once
 // Pointing accuracy: does a word that names an object attend that object's region most?
-// Annotations, {split}_objects.json beside the features, entry k for image row k:
+// Annotations, {split}_objects.json beside the features, entry k for row k of {split}_ims.npy
+// (names are lower-cased when read, as caption tokens are):
 //   {"images": [{"objects": [{"name": "circle", "attributes": ["small", "red"], "box": [x1, y1, x2, y2]}, ...]}, ...]}
 // For each caption token equal to the name of an object of its image, the text-to-image attention's
 // top region is a hit when its box overlaps a box of an object of that name with IoU >= 0.5 (the

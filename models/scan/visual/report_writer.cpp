@@ -34,12 +34,18 @@ int64_t query_item(int64_t q, int64_t queries, int64_t images) {
 
 ReportSummary write_report(const ReportRequest& request, const Font& font, std::ostream* log) {
   fw::check(request.queries >= 0, "--queries", "expected a count >= 0, got ", request.queries);
-  fw::check(request.k >= 1, "--k", "expected at least 1 image per query, got ", request.k);
+  fw::check(request.k >= 1 && request.k <= kMaxReportImages, "--k", "expected 1 to ", kMaxReportImages,
+            " images per query, got ", request.k);
+  fw::check(request.queries <= kMaxReportQueries, "--queries", "expected at most ", kMaxReportQueries,
+            " queries, got ", request.queries);
   fw::check(!request.out.empty(), "--out", "an output folder is required");
   const PreparedModel prepared = prepare_model(request.checkpoint, "--model", request.where, request.split);
   const SplitPictures split(prepared, request.split);
   const bool drawable = split.has_images() && split.has_boxes();
   std::filesystem::create_directories(request.out);
+  // An old page goes first: until the new one is written, the folder holds no page at all rather
+  // than an old page over new pictures.
+  std::filesystem::remove(std::filesystem::path(request.out) / "index.html");
   const auto file_in_out = [&](const std::string& name) {
     return (std::filesystem::path(request.out) / name).string();
   };
@@ -61,11 +67,12 @@ ReportSummary write_report(const ReportRequest& request, const Font& font, std::
   page.captions = evaluation.n_captions;
   if (split.has_boxes() && split.has_objects()) page.pointing = split_pointing(prepared, split);
 
-  const int64_t images = split.num_images();
-  for (int64_t q = 0; q < std::min(request.queries, images); ++q) {
-    const int64_t item = query_item(q, request.queries, images), image = item / kCaptionsPerImage;
+  const int64_t images = split.num_images(), queries = std::min(request.queries, images);
+  for (int64_t q = 0; q < queries; ++q) {
+    const int64_t item = query_item(q, queries, images), image = item / kCaptionsPerImage;
     const auto span = prepared.data->caption(item);
     const std::vector<int64_t> ids(span.begin(), span.end());
+    if (std::all_of(ids.begin() + 1, ids.end() - 1, [](int64_t id) { return id == Vocabulary::kUnk; })) continue;
     ReportQuery query;
     query.caption = prepared.vocab.decode(ids);
     query.true_image = image;

@@ -4,6 +4,9 @@
 //   <data_path>/<data_name>/<split>_boxes.npy     [N, R, 4] region boxes (boxes.h)
 //   <data_path>/<data_name>/<split>_images.txt    the pictures (image_list.h)
 //   <data_path>/<data_name>/<split>_objects.json  object annotations (pointing.h)
+// Each file has one entry per row of <split>_ims.npy. Image k here is an evaluation image, the one
+// of captions 5k..5k+4: row image_row(5k) of those files (row k with 5 captions per stored image,
+// row 5k with one image row per caption, as Flickr30K's dev).
 //   SplitPictures pictures(prepared, "test");
 //   if (pictures.has_images()) { Image im = pictures.image(7); auto boxes = pictures.boxes(7, im); }
 #include <cstdint>
@@ -40,8 +43,8 @@ class SplitPictures {
   std::vector<Box> boxes(int64_t k, const Image& picture) const;
   std::vector<Box> boxes(int64_t k) const;  // unchecked against a picture
   fw::Tensor features(int64_t k) const;
-  // The annotations of every image (loaded on first use).
-  const std::vector<std::vector<AnnotatedObject>>& objects() const;
+  // The annotations of image k (the file is loaded on first use).
+  const std::vector<AnnotatedObject>& objects(int64_t k) const;
 
  private:
   const PreparedModel* prepared_;

@@ -13,7 +13,6 @@ PointingTally split_pointing(const PreparedModel& prepared, const SplitPictures&
             "' does not exist");
   fw::check(split.has_objects(), "pointing", "pointing accuracy needs object annotations: '", split.objects_path(),
             "' does not exist");
-  const auto& objects = split.objects();
   PointingTally tally;
   for (int64_t k = 0; k < split.num_images(); ++k) {
     const std::vector<Box> boxes = split.boxes(k);
@@ -22,7 +21,7 @@ PointingTally split_pointing(const PreparedModel& prepared, const SplitPictures&
       const auto span = prepared.data->caption(k * kCaptionsPerImage + c);
       const std::vector<int64_t> ids(span.begin(), span.end());
       if (std::all_of(ids.begin() + 1, ids.end() - 1, [](int64_t id) { return id == Vocabulary::kUnk; })) continue;
-      add_pointing(align_pair(*prepared.model, features, ids, prepared.vocab), boxes, objects[k], tally);
+      add_pointing(align_pair(*prepared.model, features, ids, prepared.vocab), boxes, split.objects(k), tally);
     }
   }
   return tally;

@@ -112,7 +112,8 @@ Font Font::load(const std::string& path) {
   fw::check(!in.bad(), "Font", "failed while reading '", path, "'");
 
   const std::vector<unsigned char>& bytes = state->bytes;
-  const int offset = bytes.size() < 12 ? -1 : stbtt_GetFontOffsetForIndex(bytes.data(), 0);
+  // A collection ("ttcf") header holds its first font's offset at bytes 12-15.
+  const int offset = bytes.size() < 16 ? -1 : stbtt_GetFontOffsetForIndex(bytes.data(), 0);
   fw::check(offset >= 0 && table_directory_fits(bytes, offset) && stbtt_InitFont(&state->info, bytes.data(), offset),
             "Font", "'", path, "' is not a TrueType font (", bytes.size(), " bytes; expected a .ttf or .ttc file)");
   stbtt_GetFontVMetrics(&state->info, &state->ascent, &state->descent, &state->line_gap);

@@ -97,6 +97,17 @@ TEST_CASE("cached_encoding writes the cache, reads it back while the sources are
   log.str("");
   scan::cached_encoding(reopened, cache, &log);
   CHECK(log.str().find("encoding: encoded") != std::string::npos);
+
+  // Another vocabulary file (here the same words, rewritten later) is another encoding too.
+  log.str("");
+  scan::cached_encoding(reopened, cache, &log);
+  CHECK(log.str().find("encoding: read") != std::string::npos);
+  std::filesystem::last_write_time(root.file("vocab/tiny_vocab.json"),
+                                   std::filesystem::last_write_time(root.file("vocab/tiny_vocab.json")) +
+                                       std::chrono::seconds(5));
+  log.str("");
+  scan::cached_encoding(scan::prepare_model(checkpoint, "--model", {}, "test"), cache, &log);
+  CHECK(log.str().find("encoding: encoded") != std::string::npos);
 }
 
 TEST_CASE("prepare_model names the checkpoint, the vocabulary and the features at fault") {
