@@ -101,7 +101,7 @@ TrainFlags parse_train_flags(int argc, char** argv) {
   cxxopts::Options options("scan train",
                            "Trains SCAN with the flags of the original train.py (same names, meanings and "
                            "defaults).\nWithout --data_path, --data_name and --vocab_path: the built-in demo, a small SCAN "
-                           "trained on the synthetic picture dataset in about two minutes on two cores, ending with a "
+                           "trained on the synthetic picture dataset in under three minutes on two cores, ending with a "
                            "report page (its own defaults "
                            "are printed when it starts; flags given override them).");
   options.set_width(110);

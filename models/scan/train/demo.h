@@ -1,7 +1,8 @@
 #pragma once
 // The built-in demo: `scan train` without --data_path trains a small SCAN on the built-in
 // synthetic picture dataset (models/scan/pictures/picture_split.h: shapes rendered from pixels,
-// 36 region boxes each, features computed from the pixels) in about two minutes on two cores.
+// 36 region boxes each, features computed from the pixels) in about two and a half minutes on two
+// cores.
 // Its options differ from the original defaults in size and schedule (word_dim 64, embed_size 128,
 // img_dim 256; 6 epochs at learning rate 5e-4, divided by 10 after epoch 3) and follow the README's
 // t-i LSE configuration otherwise: bi_gru, max_violation, cross_attn t2i, raw_feature_norm
