@@ -18,29 +18,39 @@ namespace {
 
 // Sizes of one call and how a pair maps onto the kernel's (query, context) view.
 // t2i: context = images (R regions), query = captions (words); i2t: the other way round.
+// The raw scores have one column per real word: caption c's words are columns
+// [offsets[c], offsets[c] + lens[c]), so no product is spent on padding.
 struct Geometry {
   int64_t n_img, R, n_cap, L, d;
   bool t2i;
   std::vector<int64_t> lens;
+  std::vector<int64_t> offsets;  // [n_cap]: Σ of the lengths before c
+  int64_t tokens = 0;            // Σ lens
 
-  int64_t raw_cols() const { return n_cap * L; }
+  bool padded() const { return tokens != n_cap * L; }
+  int64_t raw_cols() const { return tokens; }
   int64_t n_context() const { return t2i ? n_img : n_cap; }  // entities on the context side
   int64_t n_query() const { return t2i ? n_cap : n_img; }    // entities on the query side
   int64_t context_rows() const { return t2i ? R : L; }       // rows of one context entity
   int64_t query_rows() const { return t2i ? L : R; }
   int64_t nq(int64_t c) const { return t2i ? lens[c] : R; }
   int64_t ns(int64_t c) const { return t2i ? R : lens[c]; }
-  // Position in the raw score matrix [n_img·R, n_cap·L] of (context s, query q) for pair (i, c).
+  // Position in the raw score matrix [n_img·R, tokens] of (context s, query q) for pair (i, c).
   int64_t raw_index(int64_t i, int64_t c, int64_t s, int64_t q) const {
-    return t2i ? (i * R + s) * raw_cols() + c * L + q : (i * R + q) * raw_cols() + c * L + s;
+    return t2i ? (i * R + s) * tokens + offsets[c] + q : (i * R + q) * tokens + offsets[c] + s;
   }
 };
 
 Geometry geometry_of(const Tensor& images, const Tensor& captions, const std::vector<int64_t>& cap_lens,
                      const CrossAttentionOptions& options) {
-  return {images.size(0),   images.size(1), captions.size(0),
-          captions.size(1), images.size(2), options.direction == CrossAttn::T2I,
-          cap_lens};
+  Geometry g{images.size(0),   images.size(1), captions.size(0),
+             captions.size(1), images.size(2), options.direction == CrossAttn::T2I,
+             cap_lens,         {},             0};
+  for (const int64_t len : cap_lens) {
+    g.offsets.push_back(g.tokens);
+    g.tokens += len;
+  }
+  return g;
 }
 
 XattnParams params_of(const CrossAttentionOptions& o) { return {o.norm, o.agg, o.lambda_softmax, o.lambda_lse}; }
@@ -50,7 +60,8 @@ XattnParams params_of(const CrossAttentionOptions& o) { return {o.norm, o.agg, o
 // backward.
 struct Products {
   Tensor images, captions;  // dense, detached; padded words zeroed
-  Tensor raw;               // [n_img·R, n_cap·L]: raw[i·R + r, c·L + j] = v_ir · e_cj
+  Tensor words;             // [tokens, d]: the real words of every caption, in order (captions itself when unpadded)
+  Tensor raw;               // [n_img·R, tokens]: raw[i·R + r, offsets[c] + j] = v_ir · e_cj
   Tensor context_gram;      // [n_context, rows, rows], exactly symmetric
   Tensor query_sqnorm;      // [n_query, rows]: squared norm of every query row (summed in double)
   // When the forward is recorded for a backward: each pair's forward intermediates
@@ -78,14 +89,30 @@ Tensor zero_padding(const Tensor& captions, const Geometry& g) {
   return out;
 }
 
+// The real words of every caption, packed: [tokens, d].
+template <typename T>
+Tensor pack_words(const Tensor& captions, const Geometry& g) {
+  if (!g.padded()) return captions;
+  Tensor words = Tensor::empty({g.tokens, g.d}, captions.dtype());
+  const T* in = captions.data<T>();
+  T* out = words.data<T>();
+  parallel_for(g.n_cap, 16, [&](int64_t begin, int64_t end) {
+    for (int64_t c = begin; c < end; ++c)
+      std::copy(in + c * g.L * g.d, in + (c * g.L + g.lens[c]) * g.d, out + g.offsets[c] * g.d);
+  });
+  return words;
+}
+
 template <typename T>
 Products compute_products(const Tensor& images, const Tensor& captions, const Geometry& g) {
-  Products p{images.detach().contiguous(), zero_padding<T>(captions, g), Tensor(), {}, {}, {}, 0};
+  Products p{images.detach().contiguous(), zero_padding<T>(captions, g), Tensor(), Tensor(), {}, {}, {}, 0};
+  p.words = pack_words<T>(p.captions, g);
   const T* v = p.images.data<T>();
   const T* e = p.captions.data<T>();
-  // raw = V_flat E_flatᵀ: [n_img·R, d] × [d, n_cap·L].
+  // raw = V_flat Wᵀ: [n_img·R, d] × [d, tokens].
   p.raw = Tensor::empty({g.n_img * g.R, g.raw_cols()}, images.dtype());
-  batched_gemm<T>(1, g.n_img * g.R, g.raw_cols(), g.d, dense(v, g.d), dense(e, g.d, 0, true), p.raw.data<T>());
+  batched_gemm<T>(1, g.n_img * g.R, g.raw_cols(), g.d, dense(v, g.d), dense(p.words.data<T>(), g.d, 0, true),
+                  p.raw.data<T>());
 
   // G_b = X_b X_bᵀ for every context entity b, made exactly symmetric from its upper triangle.
   const T* context = g.t2i ? v : e;
@@ -166,7 +193,7 @@ std::pair<Tensor, Tensor> scores_backward(const Products& p, const Geometry& g, 
                                           const Tensor& grad) {
   const Tensor d_scores = grad.contiguous();
   const T* ds = d_scores.data<T>();
-  Tensor d_raw = Tensor::zeros(p.raw.shape(), p.raw.dtype());
+  Tensor d_raw = Tensor::empty(p.raw.shape(), p.raw.dtype());  // every entry is written: one per (pair, s, real q)
   T* dr = d_raw.data<T>();
   const int64_t n_ctx = g.n_context(), n_qry = g.n_query(), crows = g.context_rows(), qrows = g.query_rows();
   Scratch<T> d_gram(n_ctx * crows * crows, T(0)), d_query_parts(n_ctx * n_qry * qrows, T(0));
@@ -188,12 +215,23 @@ std::pair<Tensor, Tensor> scores_backward(const Products& p, const Geometry& g, 
   });
 
   Tensor d_images = Tensor::empty(p.images.shape(), p.images.dtype());
-  Tensor d_captions = Tensor::empty(p.captions.shape(), p.captions.dtype());
   const T* v = p.images.data<T>();
   const T* e = p.captions.data<T>();
   const int64_t rows_v = g.n_img * g.R, rows_e = g.raw_cols();
-  batched_gemm<T>(1, rows_v, g.d, rows_e, dense(dr, rows_e), dense(e, g.d), d_images.data<T>());
-  batched_gemm<T>(1, rows_e, g.d, rows_v, dense(dr, rows_e, 0, true), dense(v, g.d), d_captions.data<T>());
+  batched_gemm<T>(1, rows_v, g.d, rows_e, dense(dr, rows_e), dense(p.words.data<T>(), g.d), d_images.data<T>());
+  // dW = d_rawᵀ V, one row per real word, then spread to the padded layout (padding gets 0).
+  Tensor d_words = Tensor::empty({rows_e, g.d}, p.captions.dtype());
+  batched_gemm<T>(1, rows_e, g.d, rows_v, dense(dr, rows_e, 0, true), dense(v, g.d), d_words.data<T>());
+  Tensor d_captions =
+      g.padded() ? Tensor::zeros(p.captions.shape(), p.captions.dtype()) : d_words.view(p.captions.shape());
+  if (g.padded()) {
+    const T* dw = d_words.data<T>();
+    T* dc = d_captions.data<T>();
+    parallel_for(g.n_cap, 16, [&](int64_t begin, int64_t end) {
+      for (int64_t c = begin; c < end; ++c)
+        std::copy(dw + g.offsets[c] * g.d, dw + (g.offsets[c] + g.lens[c]) * g.d, dc + c * g.L * g.d);
+    });
+  }
 
   // Context side: dX_b += (dG_b + dG_bᵀ) X_b.
   Scratch<T> sym(d_gram.size()), from_gram(n_ctx * crows * g.d);

@@ -1,6 +1,7 @@
 #include "framework/cpu/cross_attention_kernel.h"
 
 #include "framework/cpu/cpu_clones.h"
+#include "framework/cpu/fast_math.h"
 
 #include <algorithm>
 #include <cmath>
@@ -43,7 +44,7 @@ void normalise_row(const Real* x, Real* y, int64_t n, RawFeatureNorm norm) {
     case RawFeatureNorm::Softmax: {
       const Real m = *std::max_element(y, y + n);
       Real sum = 0;
-      for (int64_t q = 0; q < n; ++q) sum += (y[q] = std::exp(y[q] - m));
+      for (int64_t q = 0; q < n; ++q) sum += (y[q] = fast_exp(y[q] - m));
       for (int64_t q = 0; q < n; ++q) y[q] /= sum;
       break;
     }
@@ -156,9 +157,8 @@ void aggregate_backward(const Real* r, int64_t n, const XattnParams& p, Real d_s
 
 template <typename Real>
 void XattnWorkspace<Real>::resize(int64_t nq, int64_t ns) {
-  for (auto* v : {&normed, &alpha, &g_alpha, &d_normed}) v->resize(nq * ns);
-  for (auto* v : {&dot, &a_norm, &q_norm, &denom, &cosine, &d_cosine, &d_row}) v->resize(nq);
-  d_alpha.resize(ns);
+  for (auto* v : {&normed, &alpha, &g_alpha, &d_alpha, &d_normed, &alpha_t}) v->resize(nq * ns);
+  for (auto* v : {&dot, &a_norm, &q_norm, &denom, &cosine, &d_cosine, &d_dot, &d_sq, &column, &d_row}) v->resize(nq);
 }
 
 template <typename Real>
@@ -182,40 +182,62 @@ void XattnWorkspace<Real>::load(int64_t nq, int64_t ns, const Real* in) {
 
 namespace {
 
+// Every [ns, nq] array below is stored context-major (element [s, q] at s·nq + q), so the loops
+// over the query axis q are innermost and vectorise; each sum still runs over s (or t) in
+// ascending order, one accumulator per q, so the results do not depend on the vector width.
 template <typename Real>
 [[gnu::always_inline]] inline Real pair_forward(const XattnPair<Real>& pair, const XattnParams& params,
                                                 XattnWorkspace<Real>& ws, Real* alpha_out) {
   const Real lambda = static_cast<Real>(params.lambda_softmax);
   const int64_t nq = pair.nq, ns = pair.ns;
   ws.resize(nq, ns);
+  const Real* raw = pair.raw;
+  Real *normed = ws.normed.data(), *alpha = ws.alpha.data(), *g_alpha = ws.g_alpha.data();
+  Real *m = ws.column.data(), *sum = ws.denom.data();  // per-q scratch; denom is written last
   // Ā[s, :] = N(A[s, :]): the first normalisation runs over the query axis.
-  for (int64_t s = 0; s < ns; ++s) normalise_row(pair.raw + s * nq, ws.normed.data() + s * nq, nq, params.norm);
-  for (int64_t q = 0; q < nq; ++q) {
-    // α[q, s] = softmax over the context axis s of λ1 Ā[s, q].
-    Real* alpha = ws.alpha.data() + q * ns;
-    Real m = -INFINITY, sum = 0;
-    for (int64_t s = 0; s < ns; ++s) m = std::max(m, lambda * ws.normed[s * nq + q]);
-    for (int64_t s = 0; s < ns; ++s) sum += (alpha[s] = std::exp(lambda * ws.normed[s * nq + q] - m));
-    for (int64_t s = 0; s < ns; ++s) alpha[s] /= sum;
-    // query_q · a_q = Σ_s α[q, s] A[s, q];  ‖a_q‖² = α_qᵀ G α_q (clamped at 0 against rounding).
-    // G α_q is accumulated as Σ_t α_t G[t, :] (G is symmetric), so the inner loop vectorises.
-    Real* g_alpha = ws.g_alpha.data() + q * ns;
-    std::fill(g_alpha, g_alpha + ns, Real(0));
-    Real dot = 0, sq = 0;
-    for (int64_t t = 0; t < ns; ++t) {
-      const Real* g_row = pair.context_gram + t * pair.ldg;
-      const Real a = alpha[t];
-      for (int64_t s = 0; s < ns; ++s) g_alpha[s] += a * g_row[s];
-      dot += a * pair.raw[t * nq + q];
+  for (int64_t s = 0; s < ns; ++s) normalise_row(raw + s * nq, normed + s * nq, nq, params.norm);
+  // α[s, q] = softmax over the context axis s of λ1 Ā[s, q].
+  std::fill(m, m + nq, Real(-INFINITY));
+  std::fill(sum, sum + nq, Real(0));
+  for (int64_t s = 0; s < ns; ++s)
+#pragma omp simd
+    for (int64_t q = 0; q < nq; ++q) {
+      const Real v = lambda * normed[s * nq + q];
+      m[q] = m[q] < v ? v : m[q];
     }
-    for (int64_t s = 0; s < ns; ++s) sq += alpha[s] * g_alpha[s];
-    ws.dot[q] = dot;
-    ws.a_norm[q] = std::sqrt(std::max(sq, Real(0)));
+  for (int64_t s = 0; s < ns; ++s)
+#pragma omp simd
+    for (int64_t q = 0; q < nq; ++q) sum[q] += (alpha[s * nq + q] = fast_exp(lambda * normed[s * nq + q] - m[q]));
+  for (int64_t s = 0; s < ns; ++s)
+#pragma omp simd
+    for (int64_t q = 0; q < nq; ++q) alpha[s * nq + q] /= sum[q];
+  // G α_q for every q at once: g_alpha[s, q] = Σ_t G[s, t] α[t, q] (G symmetric: Σ_t α_t G[t, s]).
+  std::fill(g_alpha, g_alpha + ns * nq, Real(0));
+  for (int64_t s = 0; s < ns; ++s)
+    for (int64_t t = 0; t < ns; ++t) {
+      const Real g = pair.context_gram[s * pair.ldg + t];
+#pragma omp simd
+      for (int64_t q = 0; q < nq; ++q) g_alpha[s * nq + q] += alpha[t * nq + q] * g;
+    }
+  // query_q · a_q = Σ_s α[s, q] A[s, q];  ‖a_q‖² = α_qᵀ G α_q (clamped at 0 against rounding).
+  Real *dot = ws.dot.data(), *sq = ws.a_norm.data();
+  std::fill(dot, dot + nq, Real(0));
+  std::fill(sq, sq + nq, Real(0));
+  for (int64_t s = 0; s < ns; ++s)
+#pragma omp simd
+    for (int64_t q = 0; q < nq; ++q) {
+      dot[q] += alpha[s * nq + q] * raw[s * nq + q];
+      sq[q] += alpha[s * nq + q] * g_alpha[s * nq + q];
+    }
+  for (int64_t q = 0; q < nq; ++q) {
+    ws.a_norm[q] = std::sqrt(std::max(sq[q], Real(0)));
     ws.q_norm[q] = std::sqrt(std::max(pair.query_sqnorm[q], Real(0)));
     ws.denom[q] = std::max(ws.a_norm[q] * ws.q_norm[q], kCosineEps<Real>);
-    ws.cosine[q] = dot / ws.denom[q];
+    ws.cosine[q] = dot[q] / ws.denom[q];
   }
-  if (alpha_out) std::copy(ws.alpha.begin(), ws.alpha.begin() + nq * ns, alpha_out);
+  if (alpha_out)  // [nq, ns]
+    for (int64_t s = 0; s < ns; ++s)
+      for (int64_t q = 0; q < nq; ++q) alpha_out[q * ns + s] = alpha[s * nq + q];
   return aggregate(ws.cosine.data(), nq, params);
 }
 
@@ -235,37 +257,57 @@ template <typename Real>
   const int64_t nq = pair.nq, ns = pair.ns;
   if (!forward_in_ws) pair_forward(pair, params, ws, static_cast<Real*>(nullptr));
   aggregate_backward(ws.cosine.data(), nq, params, d_score, ws.d_cosine.data());
+  Real *d_dot = ws.d_dot.data(), *d_sq = ws.d_sq.data(), *weighted = ws.column.data();
+  bool any_d_sq = false;
   for (int64_t q = 0; q < nq; ++q) {
     const Real dr = ws.d_cosine[q], a_norm = ws.a_norm[q], q_norm = ws.q_norm[q], denom = ws.denom[q];
-    const Real d_dot = dr / denom;
+    d_dot[q] = dr / denom;
     Real d_a_norm = 0, d_q_norm = 0;
     if (a_norm * q_norm > kCosineEps<Real>) {
       const Real d_denom = -dr * ws.dot[q] / (denom * denom);
       d_a_norm = d_denom * q_norm;
       d_q_norm = d_denom * a_norm;
     }
-    const Real d_sq = a_norm > 0 ? d_a_norm / (2 * a_norm) : Real(0);
+    d_sq[q] = a_norm > 0 ? d_a_norm / (2 * a_norm) : Real(0);
     d_query_sqnorm[q] = q_norm > 0 ? d_q_norm / (2 * q_norm) : Real(0);
-
-    const Real* alpha = ws.alpha.data() + q * ns;
-    const Real* g_alpha = ws.g_alpha.data() + q * ns;
-    Real weighted = 0;
-    for (int64_t s = 0; s < ns; ++s) {
-      ws.d_alpha[s] = d_dot * pair.raw[s * nq + q] + 2 * d_sq * g_alpha[s];
-      d_raw[s * nq + q] = d_dot * alpha[s];
-      weighted += alpha[s] * ws.d_alpha[s];
-    }
-    if (d_sq != 0)
-      for (int64_t s = 0; s < ns; ++s) {
-        Real* dg_row = d_context_gram + s * pair.ldg;
-        for (int64_t t = 0; t < ns; ++t) dg_row[t] += d_sq * (alpha[s] * alpha[t]);
-      }
-    for (int64_t s = 0; s < ns; ++s)
-      ws.d_normed[s * nq + q] = lambda * alpha[s] * (ws.d_alpha[s] - weighted);
+    any_d_sq = any_d_sq || d_sq[q] != 0;
   }
+  const Real *raw = pair.raw, *alpha = ws.alpha.data(), *g_alpha = ws.g_alpha.data();
+  Real *d_alpha = ws.d_alpha.data(), *d_normed = ws.d_normed.data();
+  std::fill(weighted, weighted + nq, Real(0));
+  for (int64_t s = 0; s < ns; ++s)
+#pragma omp simd
+    for (int64_t q = 0; q < nq; ++q) {
+      const int64_t k = s * nq + q;
+      d_alpha[k] = d_dot[q] * raw[k] + 2 * d_sq[q] * g_alpha[k];
+      d_raw[k] = d_dot[q] * alpha[k];
+      weighted[q] += alpha[k] * d_alpha[k];
+    }
+  // dG[s, t] += Σ_q dsq_q α[s, q] α[t, q], summed over q in ascending order for every (s, t).
+  if (any_d_sq) {
+    Real* alpha_t = ws.alpha_t.data();  // [nq, ns]
+    for (int64_t s = 0; s < ns; ++s)
+      for (int64_t q = 0; q < nq; ++q) alpha_t[q * ns + s] = alpha[s * nq + q];
+    for (int64_t s = 0; s < ns; ++s) {
+      Real* dg_row = d_context_gram + s * pair.ldg;
+      for (int64_t q = 0; q < nq; ++q) {
+        if (d_sq[q] == 0) continue;
+        const Real dsq = d_sq[q], a_s = alpha[s * nq + q];
+        const Real* a_row = alpha_t + q * ns;
+#pragma omp simd
+        for (int64_t t = 0; t < ns; ++t) dg_row[t] += dsq * (a_s * a_row[t]);
+      }
+    }
+  }
+  for (int64_t s = 0; s < ns; ++s)
+#pragma omp simd
+    for (int64_t q = 0; q < nq; ++q) {
+      const int64_t k = s * nq + q;
+      d_normed[k] = lambda * alpha[k] * (d_alpha[k] - weighted[q]);
+    }
   for (int64_t s = 0; s < ns; ++s) {
-    normalise_row_backward(pair.raw + s * nq, ws.normed.data() + s * nq, ws.d_normed.data() + s * nq, ws.d_row.data(),
-                           nq, params.norm);
+    normalise_row_backward(raw + s * nq, ws.normed.data() + s * nq, d_normed + s * nq, ws.d_row.data(), nq,
+                           params.norm);
     for (int64_t q = 0; q < nq; ++q) d_raw[s * nq + q] += ws.d_row[q];
   }
 }

@@ -37,11 +37,14 @@ struct XattnParams {
 // backward of the same pair).
 template <typename Real>
 struct XattnWorkspace {
-  std::vector<Real> normed;                              // [ns, nq]  Ā: raw scores after the first normalisation
-  std::vector<Real> alpha;                               // [nq, ns]  attention weights
-  std::vector<Real> g_alpha;                             // [nq, ns]  G α_q
+  // [ns, nq] each, element [s, q] at s·nq + q:
+  std::vector<Real> normed;    // Ā: raw scores after the first normalisation
+  std::vector<Real> alpha;     // attention weights α[s, q] (softmax over s for each q)
+  std::vector<Real> g_alpha;   // (G α_q)[s]
+  std::vector<Real> d_alpha, d_normed;
+  std::vector<Real> alpha_t;   // [nq, ns]: α transposed (the backward's dG update)
   std::vector<Real> dot, a_norm, q_norm, denom, cosine;  // [nq] each
-  std::vector<Real> d_cosine, d_alpha, d_normed, d_row;  // backward scratch
+  std::vector<Real> d_cosine, d_dot, d_sq, column, d_row;  // [nq] each: backward and per-q scratch
   void resize(int64_t nq, int64_t ns);
 
   // The forward's intermediates of one pair (normed, alpha, g_alpha and the five per-query

@@ -198,12 +198,17 @@ void replay(const std::string& name, DType dtype, const Tolerance& tol) {
     CHECK(g->worst_ratio <= 1.0);
   }
   MESSAGE(name, " (", std::string(fw::dtype_name(dtype)), ", ", steps.size(), " steps): first step: loss ",
-          loss.first_error, ", gradient norm ", grad_norm.first_error, "; worst relative difference of the loss ",
+          loss.first_error, ", gradient norm ", grad_norm.first_error, ", gradient entries ", param_entries.first_error,
+          "; worst relative difference of the loss ",
           loss.worst_error, ", gradient norm ", grad_norm.worst_error, ", parameter gradient norms ", param_norm.worst_error,
           ", gradient entries ", param_entries.worst_error, ", final weights ", weights.worst_error);
 }
 
-constexpr Tolerance kFloat32{.floor = 1e-5, .first = 3, .later = 100};
+// The float32 floor: where PyTorch's own error at a step happens to be tiny, a rounding-level
+// difference of ours must still pass. 2e-5 (relative to the gradient's root-mean-square entry, or
+// to the number) is below the errors PyTorch's float32 run itself shows at the first step (up to
+// 5e-5 on single gradient entries of these cases).
+constexpr Tolerance kFloat32{.floor = 2e-5, .first = 3, .later = 100};
 constexpr Tolerance kFloat64{.floor = 1e-9, .first = 0, .later = 0};
 
 const char* const kTinyCases[] = {"t2i_mean_hardest", "t2i_lse_sum", "i2t_mean_hardest", "t2i_max_weightnorm"};
