@@ -1,6 +1,20 @@
 #include "framework/backend/backend.h"
 
+#include <exception>
+
 namespace fw {
+
+void Backend::run_independent(int64_t n, const std::function<void(int64_t)>& task) {
+  std::exception_ptr first;
+  for (int64_t i = 0; i < n; ++i) {
+    try {
+      task(i);
+    } catch (...) {
+      if (!first) first = std::current_exception();
+    }
+  }
+  if (first) std::rethrow_exception(first);
+}
 
 const char* kernel_name(Kernel kernel) {
   switch (kernel) {

@@ -12,6 +12,7 @@
 // float64 are the floating dtypes. `supports(kernel, dtype)` tells whether a combination exists,
 // so that a caller (or a test) can ask before calling.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -114,6 +115,12 @@ class Backend {
   virtual void sgd_update(Tensor& param, const Tensor& grad, Tensor* momentum_buffer, const SgdStep& step) = 0;
   virtual void adam_update(Tensor& param, const Tensor& grad, Tensor& exp_avg, Tensor& exp_avg_sq,
                            const AdamStep& step) = 0;
+
+  // ---- independent pieces of work ---------------------------------------------------------
+  // Runs task(0) ... task(n - 1), which must not write the same memory, concurrently where the
+  // device gains from it, else in order (the default). Each task gives the same result either way.
+  // Every task runs; then the first exception, in task order, is passed on.
+  virtual void run_independent(int64_t n, const std::function<void(int64_t)>& task);
 
   // ---- fused layers ----------------------------------------------------------------------
   // One direction of one GRU layer (gru_geometry.h): x [B, T, input] dense; the weights dense;

@@ -26,4 +26,6 @@ void set_num_threads(int threads) {
 
 int num_threads() { return thread_setting(); }
 
+bool in_parallel_region() { return omp_in_parallel() != 0; }
+
 }  // namespace fw

@@ -13,13 +13,15 @@ constexpr int kMaxThreads = 1024;
 
 void set_num_threads(int threads);  // 1..kMaxThreads; also sets OpenBLAS's thread count
 int num_threads();
+bool in_parallel_region();  // inside an OpenMP team (a task of Backend::run_independent)
 
-// Calls body(begin, end) on disjoint ranges covering [0, n). Runs serially when n < grain.
+// Calls body(begin, end) on disjoint ranges covering [0, n). Runs serially when n < grain, and
+// inside a parallel region (its thread is one of a team already).
 template <typename Body>
 void parallel_for(int64_t n, int64_t grain, Body&& body) {
   if (n <= 0) return;
   const int threads = num_threads();
-  if (threads <= 1 || n < 2 * grain) {
+  if (threads <= 1 || n < 2 * grain || in_parallel_region()) {
     body(int64_t{0}, n);
     return;
   }

@@ -38,6 +38,9 @@ class CpuBackend : public Backend {
   void adam_update(Tensor& param, const Tensor& grad, Tensor& exp_avg, Tensor& exp_avg_sq,
                    const AdamStep& step) override;
 
+  // cpu/independent_tasks.cpp
+  void run_independent(int64_t n, const std::function<void(int64_t)>& task) override;
+
   void gru_forward(const GruGeometry& g, const Tensor& x, const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
                    const Tensor& b_hh, Tensor& output, int64_t offset, Tensor& h_n, Tensor& gates,
                    Tensor& states) override;

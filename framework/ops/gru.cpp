@@ -92,14 +92,18 @@ GruOutput gru_forward(const Tensor& x, const std::vector<int64_t>& lengths, cons
   Tensor output;
   for (int64_t k = 0; k < n.layers; ++k) {
     output = Tensor::zeros({B, n.time, H * D}, x.dtype(), where);
+    std::vector<Tensor> h_n_slots;
     for (int64_t d = 0; d < D; ++d) {
-      const int64_t i = 4 * (k * D + d);
       gates.push_back(Tensor::empty({n.steps, B, 4 * H}, x.dtype(), where));
       states.push_back(Tensor::empty({n.steps, B, H}, x.dtype(), where));
-      Tensor h_n_slot = h_n.select(0, k * D + d);
-      device.gru_forward(geometry(n, rows, k, d), layer_inputs[k], w[i], w[i + 1], w[i + 2], w[i + 3], output, d * H,
-                         h_n_slot, gates.back(), states.back());
+      h_n_slots.push_back(h_n.select(0, k * D + d));
     }
+    // The directions write disjoint columns of `output` and their own h_n, gates and states.
+    device.run_independent(D, [&](int64_t d) {
+      const int64_t i = 4 * (k * D + d);
+      device.gru_forward(geometry(n, rows, k, d), layer_inputs[k], w[i], w[i + 1], w[i + 2], w[i + 3], output, d * H,
+                         h_n_slots[d], gates[k * D + d], states[k * D + d]);
+    });
     if (k + 1 < n.layers) layer_inputs.push_back(output);
   }
 
@@ -114,17 +118,26 @@ GruOutput gru_forward(const Tensor& x, const std::vector<int64_t>& lengths, cons
     const Tensor d_h_n = grads[1].contiguous();
     for (int64_t k = n.layers - 1; k >= 0; --k) {
       const bool want_dx = k > 0 || x_needs_grad;
-      Tensor d_in =
-          want_dx ? Tensor::zeros({B, n.time, n.layer_input(k)}, d_out.dtype(), d_out.device()) : Tensor();
+      // Each direction adds its input gradient into a tensor of its own (they run independently),
+      // summed afterwards.
+      std::vector<Tensor> d_in(static_cast<std::size_t>(D));
       for (int64_t d = 0; d < D; ++d) {
         const int64_t i = 4 * (k * D + d);
         for (int64_t j = 0; j < 4; ++j)
           result[1 + i + j] = Tensor::empty(w[i + j].shape(), d_out.dtype(), d_out.device());
-        device->gru_backward(geometry(n, rows, k, d), layer_inputs[k], w[i], w[i + 1], gates[k * D + d],
-                             states[k * D + d], d_out, d * H, d_h_n.select(0, k * D + d), want_dx ? &d_in : nullptr,
-                             result[1 + i], result[2 + i], result[3 + i], result[4 + i]);
+        if (want_dx) d_in[d] = Tensor::zeros({B, n.time, n.layer_input(k)}, d_out.dtype(), d_out.device());
       }
-      d_out = d_in;
+      device->run_independent(D, [&](int64_t d) {
+        const int64_t i = 4 * (k * D + d);
+        device->gru_backward(geometry(n, rows, k, d), layer_inputs[k], w[i], w[i + 1], gates[k * D + d],
+                             states[k * D + d], d_out, d * H, d_h_n.select(0, k * D + d), want_dx ? &d_in[d] : nullptr,
+                             result[1 + i], result[2 + i], result[3 + i], result[4 + i]);
+      });
+      if (want_dx && D == 2) {
+        const Tensor both[] = {d_in[0], d_in[1]};
+        device->elementwise(ElementwiseOp::Add, d_in[0], both);
+      }
+      d_out = d_in[0];
     }
     result[0] = d_out;
     return result;

@@ -6,6 +6,7 @@
 #include <string>
 #include <tuple>
 
+#include "framework/core/parallel.h"
 #include "framework/core/random.h"
 #include "framework/ops/elementwise.h"
 #include "framework/ops/gru.h"
@@ -230,6 +231,27 @@ TEST_CASE("gru: results are bitwise identical from run to run") {
   sum(b.output).backward();
   CHECK(a.output.to_vector<float>() == b.output.to_vector<float>());
   CHECK(grad_a == w[1].grad().to_vector<float>());
+}
+
+TEST_CASE("gru: bitwise the same on 1 and 2 threads (its directions run one per thread on 2)") {
+  const int saved_threads = num_threads();
+  Generator gen(4);
+  const Tensor x = Tensor::uniform({9, 8, 12}, -1, 1, gen, DType::Float32).set_requires_grad();
+  const std::vector<Tensor> w = random_weights(12, 40, 2, 2, gen, DType::Float32);  // two layers
+  const std::vector<int64_t> lengths{8, 3, 5, 1, 6, 8, 2, 7, 4};
+  std::vector<std::vector<float>> results[2];
+  for (const int threads : {1, 2}) {
+    set_num_threads(threads);
+    for (const Tensor& t : w) t.zero_grad();
+    x.zero_grad();
+    const GruOutput out = gru(x, lengths, w, 2, true);
+    add(sum(out.output), sum(out.h_n)).backward();
+    results[threads - 1].push_back(out.output.to_vector<float>());
+    results[threads - 1].push_back(x.grad().to_vector<float>());
+    for (const Tensor& t : w) results[threads - 1].push_back(t.grad().to_vector<float>());
+  }
+  set_num_threads(saved_threads);
+  CHECK(results[0] == results[1]);
 }
 
 TEST_CASE("gru: argument errors name the op and the shapes") {
