@@ -28,6 +28,7 @@
 #include "framework/optim/clip_grad.h"
 #include "models/scan/bench/bench_workloads.h"
 #include "models/scan/eval/evaluator.h"
+#include "models/scan/eval/streamed_scores.h"
 #include "models/scan/train/train_step.h"
 #include "tools/scan/bench_torch.h"
 #include "tools/scan/commands.h"
@@ -229,11 +230,12 @@ nlohmann::json bench_eval(const Settings& s, SgemmProbe& sgemm) {
     sgemm.measure();
     fw::allocator(fw::Device::cpu()).release_cached();  // what earlier runs and workloads left in the cache
     reset_peak_resident();
-    scan::Embeddings emb;
-    fw::Tensor sims;
+    // Encoding and scoring interleave, chunk by chunk (score_split), so that memory does not grow
+    // with the captions; their times are summed apart.
+    scan::ScoreTimes times;
+    const fw::Tensor sims = scan::score_split(model, source, 128, 128, {}, &times);
+    const double e = times.encode_seconds, c = times.score_seconds;
     double rsum = 0;
-    const double e = seconds_of([&] { emb = scan::encode_split(model, source, 128); });
-    const double c = seconds_of([&] { sims = scan::compute_sims(model, emb); });
     const double r = seconds_of([&] { rsum = scan::evaluate_full(sims).metrics.rsum(); });
     peak = std::max(peak, peak_resident_bytes());
     if (i < s.warmup) continue;

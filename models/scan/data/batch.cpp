@@ -23,7 +23,7 @@ std::vector<int64_t> shuffled_order(int64_t n, fw::Generator& gen) {
   return order;
 }
 
-Batch collate(const CaptionImageSource& dataset, std::vector<int64_t> items) {
+Batch collate_captions(const CaptionImageSource& dataset, std::vector<int64_t> items) {
   fw::check(!items.empty(), "collate", "expected at least one item");
   const auto length = [&](int64_t item) { return static_cast<int64_t>(dataset.caption(item).size()); };
   std::stable_sort(items.begin(), items.end(), [&](int64_t a, int64_t b) { return length(a) > length(b); });
@@ -39,7 +39,12 @@ Batch collate(const CaptionImageSource& dataset, std::vector<int64_t> items) {
     const std::span<const int64_t> caption = dataset.caption(batch.items[b]);
     std::copy(caption.begin(), caption.end(), ids + b * max_len);
   }
+  return batch;
+}
 
+Batch collate(const CaptionImageSource& dataset, std::vector<int64_t> items) {
+  Batch batch = collate_captions(dataset, std::move(items));
+  const int64_t size = batch.size();
   std::vector<int64_t> rows;
   rows.reserve(batch.items.size());
   for (int64_t item : batch.items) rows.push_back(dataset.image_row(item));

@@ -32,6 +32,9 @@ std::vector<int64_t> sequential_order(int64_t n);
 
 // Collates the given dataset items into a batch (sorted as described above).
 Batch collate(const CaptionImageSource& dataset, std::vector<int64_t> items);
+// The same batch without its images (batch.images left undefined): for encoding captions only,
+// e.g. models/scan/eval/streamed_scores.h. Items, lengths and captions are exactly collate()'s.
+Batch collate_captions(const CaptionImageSource& dataset, std::vector<int64_t> items);
 
 class Batcher {
  public:

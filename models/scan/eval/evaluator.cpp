@@ -2,14 +2,14 @@
 
 #include <algorithm>
 #include <cstring>
-#include <numeric>
 
 #include "framework/autograd/grad_mode.h"
 #include "framework/core/error.h"
-#include "framework/ops/elementwise.h"
 #include "framework/ops/indexing.h"
 #include "models/scan/data/batch.h"
 #include "models/scan/eval/ranking.h"
+#include "models/scan/eval/score_tiles.h"
+#include "models/scan/eval/streamed_scores.h"
 
 namespace scan {
 
@@ -87,54 +87,31 @@ fw::Tensor compute_sims(const ScanModel& model, const Embeddings& embeddings, in
             " caption lengths, got ", embeddings.lengths.size());
   fw::NoGradGuard no_grad;
 
-  // Captions are scored in order of length (stable), so that a block is padded only to the
-  // longest of captions of about the same length: in file order, blocks of 128 captions of 12
-  // words on average are padded to the longest of them, and the raw-score GEMM does a quarter
-  // more work on padding. Each pair's score depends only on its own caption's words.
-  std::vector<int64_t> by_length(static_cast<std::size_t>(n_cap));
-  std::iota(by_length.begin(), by_length.end(), int64_t{0});
-  std::stable_sort(by_length.begin(), by_length.end(),
-                   [&](int64_t a, int64_t b) { return embeddings.lengths[a] < embeddings.lengths[b]; });
-  // Each block's captions are gathered when it is scored (a copy of the block only, so memory
-  // stays that of the embeddings).
-  std::vector<fw::Tensor> block_items;
-  std::vector<std::vector<int64_t>> block_lengths;
-  for (int64_t c0 = 0; c0 < n_cap; c0 += shard) {
-    const int64_t nc = std::min(shard, n_cap - c0);
-    const std::vector<int64_t> items(by_length.begin() + c0, by_length.begin() + c0 + nc);
-    std::vector<int64_t> lengths;
-    for (const int64_t item : items) lengths.push_back(embeddings.lengths[item]);
-    block_items.push_back(fw::Tensor::from_vector<int64_t>(items, {nc}).to(captions.device()));
-    block_lengths.push_back(lengths);
-  }
+  // The tiles of score_tiles.h (score_split scores the same ones, so both give the same bits); a
+  // tile's members are file-order items, its captions and its columns. A tile's captions are
+  // gathered when it is scored (a copy of the tile only: memory stays that of the embeddings and
+  // the one score matrix).
+  const std::vector<CaptionTile> tiles = plan_caption_tiles(embeddings.lengths, shard, captions.size(1));
+  std::vector<fw::Tensor> tile_items;
+  for (const CaptionTile& tile : tiles)
+    tile_items.push_back(fw::Tensor::from_vector<int64_t>(tile.members, {static_cast<int64_t>(tile.members.size())})
+                             .to(captions.device()));
 
-  fw::Tensor sorted_sims = fw::Tensor::empty({n_img, n_cap}, images.dtype(), images.device());
+  fw::Tensor sims = fw::Tensor::empty({n_img, n_cap}, images.dtype());
   for (int64_t i0 = 0; i0 < n_img; i0 += shard) {
     const int64_t ni = std::min(shard, n_img - i0);
     const fw::Tensor image_block = images.narrow(0, i0, ni);
-    for (std::size_t b = 0; b < block_items.size(); ++b) {
-      const std::vector<int64_t>& lengths = block_lengths[b];
-      const int64_t c0 = static_cast<int64_t>(b) * shard, nc = static_cast<int64_t>(lengths.size());
-      // Rounded up to a multiple of 4 words: a handful of distinct block sizes, whose buffers the
-      // allocator's cache can reuse (it matches sizes exactly), for a little more padding.
-      const int64_t longest = *std::max_element(lengths.begin(), lengths.end());
-      const int64_t block_len = std::min(captions.size(1), (longest + 3) / 4 * 4);
-      const fw::Tensor caption_block = fw::index_select(captions, 0, block_items[b]).narrow(1, 0, block_len);
-      fw::Tensor target = sorted_sims.narrow(0, i0, ni).narrow(1, c0, nc);
-      fw::copy_(target, model.scores(image_block, caption_block, lengths));
+    for (size_t t = 0; t < tiles.size(); ++t) {
+      const fw::Tensor caption_tile = fw::index_select(captions, 0, tile_items[t]).narrow(1, 0, tiles[t].padded_length);
+      score_into_columns(model, image_block, caption_tile, tiles[t].lengths, tiles[t].members, i0, sims);
     }
     if (progress) progress(i0 + ni, n_img);
   }
-  // Back to file order: column c of sims is column position_of[c] of sorted_sims.
-  std::vector<int64_t> position_of(static_cast<std::size_t>(n_cap));
-  for (int64_t k = 0; k < n_cap; ++k) position_of[by_length[k]] = k;
-  return fw::index_select(sorted_sims, 1,
-                          fw::Tensor::from_vector<int64_t>(position_of, {n_cap}).to(sorted_sims.device()));
+  return sims;
 }
 
 Evaluation validate(const ScanModel& model, const CaptionImageSource& dev, int batch_size) {
-  const Embeddings embeddings = encode_split(model, dev, batch_size);
-  return evaluate_full(compute_sims(model, embeddings));
+  return evaluate_full(score_split(model, dev, batch_size));
 }
 
 }  // namespace scan

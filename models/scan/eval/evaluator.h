@@ -7,6 +7,9 @@
 //   Embeddings emb = encode_split(model, dev, 128);
 //   fw::Tensor sims = compute_sims(model, emb);          // [1000, 5000]
 //   Evaluation result = evaluate_full(sims);
+// score_split (streamed_scores.h) does 1 and 2 in one pass, bitwise the same, holding only a
+// chunk of the caption encodings at a time: validate and evaluate_checkpoint use it; encode_split
+// stays for whoever keeps the encodings (the encoding cache of `scan search` and `scan report`).
 //
 // Which image rows are kept: the original encodes one image row per caption item and then keeps
 // img_embs[::5], i.e. the image paired with items 0, 5, 10, .... This is done here for any layout:
@@ -44,19 +47,22 @@ struct Embeddings {
 // of 5 captions. No autograd graph is built.
 Embeddings encode_split(const ScanModel& model, const CaptionImageSource& data, int batch_size);
 
-// Called after each block of image rows is done with (done, total) image counts.
+// Progress of a scoring, (done, total): compute_sims counts images (after each block of image
+// rows), score_split captions (after each tile of captions).
 using SimsProgress = std::function<void(int64_t done, int64_t total)>;
 
-// sims[i, c] = model.scores(image i, caption c), [n_img, n_cap] in the embeddings' dtype,
-// computed in blocks of `shard` images x `shard` captions (the original's shard_xattn, shard
+// sims[i, c] = model.scores(image i, caption c), [n_img, n_cap] in the embeddings' dtype (on the
+// CPU), computed in blocks of `shard` images x `shard` captions (the original's shard_xattn, shard
 // size 128). Blocks run one after another, each using every thread inside the fused op;
-// caption blocks take the captions in order of length and are trimmed to their longest caption
-// rounded up to a multiple of 4 words, so little of the work is padding. No autograd graph is built.
+// caption blocks take the captions in order of length (within windows of 5,120 captions: a
+// split of up to 5,120 is sorted whole) and are trimmed to their longest caption rounded up to a
+// multiple of 4 words, so little of the work is padding (score_tiles.h). Each block's scores go
+// straight to their captions' columns: no second matrix. No autograd graph is built.
 fw::Tensor compute_sims(const ScanModel& model, const Embeddings& embeddings, int64_t shard = 128,
                         const SimsProgress& progress = {});
 
-// The full protocol on a dev split (the original's validate(): all images against all captions),
-// e.g. the trainer's rsum = validate(model, dev, 128).metrics.rsum().
+// The full protocol on a dev split (the original's validate(): all images against all captions,
+// scored by score_split), e.g. the trainer's rsum = validate(model, dev, 128).metrics.rsum().
 Evaluation validate(const ScanModel& model, const CaptionImageSource& dev, int batch_size);
 
 // What `scan eval` asks for. Options left unset come from the checkpoint's training options.
@@ -82,7 +88,8 @@ struct EvalOutcome {
 
 // Loads the checkpoint(s), rebuilds and restores the model(s), opens
 // <data_path>/<data_name>/<split> with the vocabulary <vocab_path>/<data_name>_vocab.json,
-// encodes, scores and runs the full or the 5-fold protocol. Everything that can be checked
+// encodes and scores (score_split: the whole split, or fold5 alone each fold's items on their
+// own) and runs the full or the 5-fold protocol. Everything that can be checked
 // before the expensive part (files, vocabulary size, fold5 image count, ensemble sizes) is
 // checked first; errors are fw::Error with one clear message.
 EvalOutcome evaluate_checkpoint(const EvalRequest& request);

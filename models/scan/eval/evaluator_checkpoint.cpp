@@ -1,16 +1,17 @@
 // evaluate_checkpoint (evaluator.h): the original evalrank, with the data location and batch
 // size overridable and an optional second model whose scores are averaged in.
-#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <ostream>
 #include <string>
 
 #include "framework/core/error.h"
+#include "models/scan/data/item_range.h"
 #include "models/scan/eval/ensemble.h"
 #include "models/scan/eval/evaluator.h"
 #include "models/scan/eval/prepared_model.h"
 #include "models/scan/eval/ranking.h"
+#include "models/scan/eval/streamed_scores.h"
 
 namespace scan {
 
@@ -26,66 +27,56 @@ PreparedModel prepare(const std::string& checkpoint, const char* flag, const Eva
 }
 
 // "12.34 s"
-std::string seconds_since(std::chrono::steady_clock::time_point start) {
+std::string seconds_text(double seconds) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.2f s",
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  std::snprintf(text, sizeof text, "%.2f s", seconds);
   return text;
 }
 
-Embeddings encode(const PreparedModel& prepared, const EvalRequest& request) {
-  std::ostream* log = request.log;
-  if (log && !request.ensemble.empty()) *log << "Model: " << prepared.checkpoint << "\n";
-  const auto start = std::chrono::steady_clock::now();
-  Embeddings embeddings = encode_split(*prepared.model, *prepared.data, prepared.opt.batch_size);
-  if (log)
-    *log << "Images: " << embeddings.num_images() << ", Captions: " << embeddings.num_captions() << "\n"
-         << "encode time: " << seconds_since(start) << std::endl;
-  return embeddings;
-}
-
-fw::Tensor score(const PreparedModel& prepared, const Embeddings& embeddings, const EvalRequest& request,
+// One model's scores of `data` (the whole split, or one fold's items), encoded and scored chunk
+// by chunk (score_split), with its progress and timing lines.
+fw::Tensor score(const PreparedModel& prepared, const CaptionImageSource& data, const EvalRequest& request,
                  const std::string& what) {
   std::ostream* log = request.log;
-  const auto start = std::chrono::steady_clock::now();
   SimsProgress progress;
   if (log)  // about ten lines however large the split
     progress = [log, what, step = int64_t{-1}](int64_t done, int64_t total) mutable {
       const int64_t decile = done * 10 / total;
       if (decile == step) return;
       step = decile;
-      *log << "similarity" << what << ": " << done << " / " << total << " images" << std::endl;
+      *log << "similarity" << what << ": " << done << " / " << total << " captions" << std::endl;
     };
-  fw::Tensor sims = compute_sims(*prepared.model, embeddings, request.shard, progress);
-  if (log) *log << "calculate similarity time" << what << ": " << seconds_since(start) << std::endl;
+  ScoreTimes times;
+  fw::Tensor sims = score_split(*prepared.model, data, prepared.opt.batch_size, request.shard, progress, &times);
+  if (log)
+    *log << "encode time" << what << ": " << seconds_text(times.encode_seconds) << "\n"
+         << "calculate similarity time" << what << ": " << seconds_text(times.score_seconds) << std::endl;
   return sims;
 }
 
-// The images and captions of one COCO 1K fold.
-Embeddings fold_of(const Embeddings& all, const FoldRows& rows) {
-  Embeddings fold;
-  fold.images = all.images.narrow(0, rows.image_begin, rows.image_count);
-  fold.captions = all.captions.narrow(0, rows.caption_begin, rows.caption_count);
-  fold.lengths.assign(all.lengths.begin() + rows.caption_begin,
-                      all.lengths.begin() + rows.caption_begin + rows.caption_count);
-  return fold;
-}
-
 // Every model's scores, averaged when there are two: the whole matrix, or (fold5 without the
-// full protocol) only the five diagonal blocks the folds use, a fifth of the work.
+// full protocol) only the five diagonal blocks the folds use, a fifth of the work. A fold is
+// scored on its own items (ItemRange), so no fold needs the other folds' encodings.
 void score_models(const std::vector<const PreparedModel*>& models, const EvalRequest& request, EvalOutcome& outcome) {
   const bool blocks_only = request.fold5 && !request.with_full;
   std::vector<fw::Tensor> full;
   std::vector<std::vector<fw::Tensor>> folds(models.size());
   for (size_t m = 0; m < models.size(); ++m) {
-    const Embeddings embeddings = encode(*models[m], request);
+    const PreparedModel& prepared = *models[m];
+    const CaptionImageSource& data = *prepared.data;
+    if (std::ostream* log = request.log) {
+      if (!request.ensemble.empty()) *log << "Model: " << prepared.checkpoint << "\n";
+      *log << "Images: " << data.size() / kCaptionsPerImage << ", Captions: " << data.size() << std::endl;
+    }
     if (!blocks_only) {
-      full.push_back(score(*models[m], embeddings, request, ""));
+      full.push_back(score(prepared, data, request, ""));
       continue;
     }
-    for (int64_t f = 0; f < request.folds.folds; ++f)
-      folds[m].push_back(score(*models[m], fold_of(embeddings, fold_rows(f, request.folds)), request,
-                               " (fold " + std::to_string(f) + ")"));
+    for (int64_t f = 0; f < request.folds.folds; ++f) {
+      const FoldRows rows = fold_rows(f, request.folds);
+      const ItemRange fold(data, rows.caption_begin, rows.caption_count);
+      folds[m].push_back(score(prepared, fold, request, " (fold " + std::to_string(f) + ")"));
+    }
   }
   if (!blocks_only) {
     outcome.sims = full.size() > 1 ? ensemble_sims(full) : full[0];

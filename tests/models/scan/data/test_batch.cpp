@@ -86,6 +86,22 @@ TEST_CASE("batch: collate sorts by caption length (stable), pads with 0 and stac
   CHECK_THROWS_WITH_AS(collate(data, {}), doctest::Contains("collate: expected at least one item"), Error);
 }
 
+TEST_CASE("batch: collate_captions is collate without the images") {
+  TempDir root;
+  scan_test::write_split(root.str(), "toy_precomp", "train", scan_test::numbered_features(4, 3, 2),
+                         scan_test::toy_captions(20));
+  const PrecompDataset data(root.str(), "toy_precomp", "train", toy_vocab());
+  const Ids items{0, 1, 2, 3, 4, 17};
+  const Batch full = collate(data, items);
+  const Batch captions = collate_captions(data, items);
+  CHECK(captions.items == full.items);
+  CHECK(captions.lengths == full.lengths);
+  CHECK(captions.captions.shape() == full.captions.shape());
+  CHECK(captions.captions.to_vector<int64_t>() == full.captions.to_vector<int64_t>());
+  CHECK_FALSE(captions.images.defined());
+  CHECK_THROWS_WITH_AS(collate_captions(data, {}), doctest::Contains("collate: expected at least one item"), Error);
+}
+
 TEST_CASE("batch: float64 features are converted to float32") {
   TempDir root;
   scan_test::write_split(root.str(), "toy_precomp", "test",
