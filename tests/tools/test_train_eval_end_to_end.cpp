@@ -71,8 +71,10 @@ TEST_CASE("scan eval on a checkpoint of the demo reproduces the dev metrics logg
     INFO(key);
     CHECK(evaluated.at(key).get<double>() == validations[0].at(key).get<double>());
   }
-  // One epoch of a small model: well above chance (31.6 on 100 images), far from trained.
-  CHECK(validations[0].at("rsum").get<double>() > 60);
+  // One epoch of a small model: above chance (31.6 on 100 images), far from trained. How far it
+  // gets in one epoch depends on when it leaves the loss plateau, which rounding moves (rsum 51 to
+  // 146 over seeds 0-3, 72 to 131 with other float32 rounding); seed 0 is one of the slow ones.
+  CHECK(validations[0].at("rsum").get<double>() > 45);
 }
 
 TEST_CASE("scan train on files, then scan eval of model_best, reproduce the best epoch's dev metrics") {
