@@ -28,6 +28,13 @@ TEST_CASE("cpu allocator: bytes in use, peak, cache hits") {
   CHECK(after.peak_bytes >= before.in_use_bytes + kBig + 128);
   { Storage again(kBig, Device::cpu()); }
   CHECK(cpu.stats().cache_hits == after.cache_hits + 1);
+  // Sizes of one class (8 per power of two) share a block: 1 MiB + 1 KB and 1 MiB + 100 KB are
+  // both 1 MiB + 128 KiB.
+  { Storage near(kBig + 1000, Device::cpu()); }
+  const AllocatorStats cached_near = cpu.stats();
+  { Storage nearby(kBig + 100000, Device::cpu()); }
+  CHECK(cpu.stats().cache_hits == cached_near.cache_hits + 1);
+  CHECK(cpu.stats().cached_bytes == cached_near.cached_bytes);
   cpu.release_cached();
   CHECK(cpu.stats().cached_bytes == 0);
   CHECK_THROWS_WITH_AS(register_allocator(Device::Kind::CPU, nullptr), doctest::Contains("built in"), Error);
