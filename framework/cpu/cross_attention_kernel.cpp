@@ -5,6 +5,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+
+// load_lanes returns a vector type, which GCC warns would be passed differently without AVX: it
+// is always inlined, so no call passes one.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
 
 namespace fw::cpu {
 
@@ -157,22 +164,27 @@ void aggregate_backward(const Real* r, int64_t n, const XattnParams& p, Real d_s
 
 template <typename Real>
 void XattnWorkspace<Real>::resize(int64_t nq, int64_t ns) {
-  for (auto* v : {&normed, &alpha, &g_alpha, &d_alpha, &d_normed, &alpha_t}) v->resize(nq * ns);
-  for (auto* v : {&dot, &a_norm, &q_norm, &denom, &cosine, &d_cosine, &d_dot, &d_sq, &column, &d_row}) v->resize(nq);
+  const int64_t lanes = padded_query(nq);
+  for (auto* v : {&raw, &normed, &alpha, &g_alpha, &d_alpha, &d_normed, &d_raw}) v->resize(lanes * ns);
+  alpha_t.resize(nq * ns);
+  for (auto* v : {&dot, &a_norm, &q_norm, &denom, &cosine, &d_cosine, &d_dot, &d_sq, &column, &d_row})
+    v->resize(lanes);
 }
 
 template <typename Real>
 void XattnWorkspace<Real>::save(int64_t nq, int64_t ns, Real* out) const {
-  for (const auto* v : {&normed, &alpha, &g_alpha}) out = std::copy(v->begin(), v->begin() + nq * ns, out);
+  const int64_t n = padded_query(nq) * ns;
+  for (const auto* v : {&normed, &alpha, &g_alpha}) out = std::copy(v->begin(), v->begin() + n, out);
   for (const auto* v : {&dot, &a_norm, &q_norm, &denom, &cosine}) out = std::copy(v->begin(), v->begin() + nq, out);
 }
 
 template <typename Real>
 void XattnWorkspace<Real>::load(int64_t nq, int64_t ns, const Real* in) {
   resize(nq, ns);
+  const int64_t n = padded_query(nq) * ns;
   for (auto* v : {&normed, &alpha, &g_alpha}) {
-    std::copy(in, in + nq * ns, v->begin());
-    in += nq * ns;
+    std::copy(in, in + n, v->begin());
+    in += n;
   }
   for (auto* v : {&dot, &a_norm, &q_norm, &denom, &cosine}) {
     std::copy(in, in + nq, v->begin());
@@ -182,53 +194,113 @@ void XattnWorkspace<Real>::load(int64_t nq, int64_t ns, const Real* in) {
 
 namespace {
 
-// Every [ns, nq] array below is stored context-major (element [s, q] at s·nq + q), so the loops
-// over the query axis q are innermost and vectorise; each sum still runs over s (or t) in
-// ascending order, one accumulator per q, so the results do not depend on the vector width.
+// f(q) for every lane q of a padded query axis, kXattnLanes at a time: a loop of fixed width the
+// compiler turns into whole vector operations, with no remainder.
+template <typename F>
+[[gnu::always_inline]] inline void for_lanes(int64_t lanes, F&& f) {
+  for (int64_t q0 = 0; q0 < lanes; q0 += kXattnLanes)
+#pragma omp simd
+    for (int64_t l = 0; l < kXattnLanes; ++l) f(q0 + l);
+}
+
+// kXattnLanes values of Real as one vector (GCC/Clang vector extension): one AVX2 register for
+// float, split into narrower ones where the CPU has no AVX2.
+template <typename Real>
+struct LaneVectorOf;
+template <>
+struct LaneVectorOf<float> {
+  typedef float type __attribute__((vector_size(kXattnLanes * sizeof(float))));
+};
+template <>
+struct LaneVectorOf<double> {
+  typedef double type __attribute__((vector_size(kXattnLanes * sizeof(double))));
+};
+template <typename Real>
+using LaneVector = typename LaneVectorOf<Real>::type;
+
+template <typename Real>
+[[gnu::always_inline]] inline LaneVector<Real> load_lanes(const Real* p) {
+  LaneVector<Real> v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// out[s, q] = Σ_t G[s, t] α[t, q] for s < ns and every lane q, t in ascending order. Four rows s
+// at a time, each an accumulator held in a register across the whole sum over t: accumulating
+// in memory instead would make every step wait for the previous one's store.
+template <typename Real>
+[[gnu::always_inline]] inline void gram_times_alpha(const Real* gram, int64_t ldg, const Real* alpha, int64_t ns,
+                                                    int64_t lanes, Real* out) {
+  constexpr int64_t kRows = 4;
+  for (int64_t q0 = 0; q0 < lanes; q0 += kXattnLanes)
+    for (int64_t s0 = 0; s0 < ns; s0 += kRows) {
+      const int64_t rows = std::min(kRows, ns - s0);
+      LaneVector<Real> acc[kRows] = {};
+      for (int64_t t = 0; t < ns; ++t) {
+        const LaneVector<Real> a = load_lanes(alpha + t * lanes + q0);
+        for (int64_t i = 0; i < kRows; ++i) {
+          const Real g = i < rows ? gram[(s0 + i) * ldg + t] : Real(0);  // rows past ns add 0·α
+          acc[i] += a * g;
+        }
+      }
+      for (int64_t i = 0; i < rows; ++i) std::memcpy(out + (s0 + i) * lanes + q0, &acc[i], sizeof acc[i]);
+    }
+}
+
+// Every [ns, ·] array below is stored context-major with the query axis padded to `lanes`
+// (element [s, q] at s·lanes + q), so the loops over q are innermost and vectorise; each sum
+// still runs over s (or t) in ascending order, one accumulator per q, so the results do not
+// depend on the vector width. The padding lanes start from raw scores of 0, stay finite, and are
+// never read into a result.
 template <typename Real>
 [[gnu::always_inline]] inline Real pair_forward(const XattnPair<Real>& pair, const XattnParams& params,
                                                 XattnWorkspace<Real>& ws, Real* alpha_out) {
   const Real lambda = static_cast<Real>(params.lambda_softmax);
-  const int64_t nq = pair.nq, ns = pair.ns;
+  const int64_t nq = pair.nq, ns = pair.ns, lanes = padded_query(nq);
   ws.resize(nq, ns);
-  const Real* raw = pair.raw;
-  Real *normed = ws.normed.data(), *alpha = ws.alpha.data(), *g_alpha = ws.g_alpha.data();
+  Real *raw = ws.raw.data(), *normed = ws.normed.data(), *alpha = ws.alpha.data(), *g_alpha = ws.g_alpha.data();
   Real *m = ws.column.data(), *sum = ws.denom.data();  // per-q scratch; denom is written last
-  // Ā[s, :] = N(A[s, :]): the first normalisation runs over the query axis.
-  for (int64_t s = 0; s < ns; ++s) normalise_row(raw + s * nq, normed + s * nq, nq, params.norm);
+  // Ā[s, :] = N(A[s, :]): the first normalisation runs over the query axis (its real elements).
+  for (int64_t s = 0; s < ns; ++s) {
+    std::copy(pair.raw + s * nq, pair.raw + (s + 1) * nq, raw + s * lanes);
+    std::fill(raw + s * lanes + nq, raw + (s + 1) * lanes, Real(0));
+    normalise_row(raw + s * lanes, normed + s * lanes, nq, params.norm);
+    std::fill(normed + s * lanes + nq, normed + (s + 1) * lanes, Real(0));
+  }
   // α[s, q] = softmax over the context axis s of λ1 Ā[s, q].
-  std::fill(m, m + nq, Real(-INFINITY));
-  std::fill(sum, sum + nq, Real(0));
+  std::fill(m, m + lanes, Real(-INFINITY));
+  std::fill(sum, sum + lanes, Real(0));
   for (int64_t s = 0; s < ns; ++s)
-#pragma omp simd
-    for (int64_t q = 0; q < nq; ++q) {
-      const Real v = lambda * normed[s * nq + q];
+    for_lanes(lanes, [&](int64_t q) {
+      const Real v = lambda * normed[s * lanes + q];
       m[q] = m[q] < v ? v : m[q];
+    });
+  for (int64_t q0 = 0; q0 < lanes; q0 += kXattnLanes) {
+    LaneVector<Real> total = {};  // in a register across s (see gram_times_alpha)
+    for (int64_t s = 0; s < ns; ++s) {
+      Real* a = alpha + s * lanes + q0;
+      const Real* v = normed + s * lanes + q0;
+#pragma omp simd
+      for (int64_t l = 0; l < kXattnLanes; ++l) a[l] = fast_exp(lambda * v[l] - m[q0 + l]);
+      total += load_lanes(a);
     }
-  for (int64_t s = 0; s < ns; ++s)
-#pragma omp simd
-    for (int64_t q = 0; q < nq; ++q) sum[q] += (alpha[s * nq + q] = fast_exp(lambda * normed[s * nq + q] - m[q]));
-  for (int64_t s = 0; s < ns; ++s)
-#pragma omp simd
-    for (int64_t q = 0; q < nq; ++q) alpha[s * nq + q] /= sum[q];
+    std::memcpy(sum + q0, &total, sizeof total);
+  }
+  for (int64_t s = 0; s < ns; ++s) for_lanes(lanes, [&](int64_t q) { alpha[s * lanes + q] /= sum[q]; });
   // G α_q for every q at once: g_alpha[s, q] = Σ_t G[s, t] α[t, q] (G symmetric: Σ_t α_t G[t, s]).
-  std::fill(g_alpha, g_alpha + ns * nq, Real(0));
-  for (int64_t s = 0; s < ns; ++s)
-    for (int64_t t = 0; t < ns; ++t) {
-      const Real g = pair.context_gram[s * pair.ldg + t];
-#pragma omp simd
-      for (int64_t q = 0; q < nq; ++q) g_alpha[s * nq + q] += alpha[t * nq + q] * g;
-    }
+  gram_times_alpha(pair.context_gram, pair.ldg, alpha, ns, lanes, g_alpha);
   // query_q · a_q = Σ_s α[s, q] A[s, q];  ‖a_q‖² = α_qᵀ G α_q (clamped at 0 against rounding).
   Real *dot = ws.dot.data(), *sq = ws.a_norm.data();
-  std::fill(dot, dot + nq, Real(0));
-  std::fill(sq, sq + nq, Real(0));
-  for (int64_t s = 0; s < ns; ++s)
-#pragma omp simd
-    for (int64_t q = 0; q < nq; ++q) {
-      dot[q] += alpha[s * nq + q] * raw[s * nq + q];
-      sq[q] += alpha[s * nq + q] * g_alpha[s * nq + q];
+  for (int64_t q0 = 0; q0 < lanes; q0 += kXattnLanes) {
+    LaneVector<Real> p = {}, n2 = {};
+    for (int64_t s = 0; s < ns; ++s) {
+      const LaneVector<Real> a = load_lanes(alpha + s * lanes + q0);
+      p += a * load_lanes(raw + s * lanes + q0);
+      n2 += a * load_lanes(g_alpha + s * lanes + q0);
     }
+    std::memcpy(dot + q0, &p, sizeof p);
+    std::memcpy(sq + q0, &n2, sizeof n2);
+  }
   for (int64_t q = 0; q < nq; ++q) {
     ws.a_norm[q] = std::sqrt(std::max(sq[q], Real(0)));
     ws.q_norm[q] = std::sqrt(std::max(pair.query_sqnorm[q], Real(0)));
@@ -237,7 +309,7 @@ template <typename Real>
   }
   if (alpha_out)  // [nq, ns]
     for (int64_t s = 0; s < ns; ++s)
-      for (int64_t q = 0; q < nq; ++q) alpha_out[q * ns + s] = alpha[s * nq + q];
+      for (int64_t q = 0; q < nq; ++q) alpha_out[q * ns + s] = alpha[s * lanes + q];
   return aggregate(ws.cosine.data(), nq, params);
 }
 
@@ -248,16 +320,26 @@ template <typename Real>
 //   p = Σ_s α_s A[s, q]          dα_s += dp A[s, q],   dA[s, q] += dp α_s
 //   sq = αᵀ G α (G symmetric)    dα += 2 dsq G α,      dG += dsq α αᵀ
 //   α = softmax_s(λ1 Ā[:, q])    dĀ[s, q] = λ1 α_s (dα_s − Σ_t α_t dα_t)
-// and finally dA[s, :] += (∂Ā[s, :]/∂A[s, :])ᵀ dĀ[s, :] for every context row s.
+// and finally dA[s, :] += (∂Ā[s, :]/∂A[s, :])ᵀ dĀ[s, :] for every context row s. The padding
+// lanes get dp = dsq = 0, so everything they touch is 0.
 template <typename Real>
 [[gnu::always_inline]] inline void pair_backward(const XattnPair<Real>& pair, const XattnParams& params, Real d_score,
-                                                 XattnWorkspace<Real>& ws, Real* d_raw, Real* d_context_gram,
+                                                 XattnWorkspace<Real>& ws, Real* d_raw_out, Real* d_context_gram,
                                                  Real* d_query_sqnorm, bool forward_in_ws) {
   const Real lambda = static_cast<Real>(params.lambda_softmax);
-  const int64_t nq = pair.nq, ns = pair.ns;
-  if (!forward_in_ws) pair_forward(pair, params, ws, static_cast<Real*>(nullptr));
+  const int64_t nq = pair.nq, ns = pair.ns, lanes = padded_query(nq);
+  if (!forward_in_ws) {
+    pair_forward(pair, params, ws, static_cast<Real*>(nullptr));
+  } else {
+    for (int64_t s = 0; s < ns; ++s) {  // the forward's padded copy of the raw scores
+      std::copy(pair.raw + s * nq, pair.raw + (s + 1) * nq, ws.raw.data() + s * lanes);
+      std::fill(ws.raw.data() + s * lanes + nq, ws.raw.data() + (s + 1) * lanes, Real(0));
+    }
+  }
   aggregate_backward(ws.cosine.data(), nq, params, d_score, ws.d_cosine.data());
   Real *d_dot = ws.d_dot.data(), *d_sq = ws.d_sq.data(), *weighted = ws.column.data();
+  std::fill(d_dot + nq, d_dot + lanes, Real(0));
+  std::fill(d_sq + nq, d_sq + lanes, Real(0));
   bool any_d_sq = false;
   for (int64_t q = 0; q < nq; ++q) {
     const Real dr = ws.d_cosine[q], a_norm = ws.a_norm[q], q_norm = ws.q_norm[q], denom = ws.denom[q];
@@ -272,27 +354,32 @@ template <typename Real>
     d_query_sqnorm[q] = q_norm > 0 ? d_q_norm / (2 * q_norm) : Real(0);
     any_d_sq = any_d_sq || d_sq[q] != 0;
   }
-  const Real *raw = pair.raw, *alpha = ws.alpha.data(), *g_alpha = ws.g_alpha.data();
-  Real *d_alpha = ws.d_alpha.data(), *d_normed = ws.d_normed.data();
-  std::fill(weighted, weighted + nq, Real(0));
-  for (int64_t s = 0; s < ns; ++s)
-#pragma omp simd
-    for (int64_t q = 0; q < nq; ++q) {
-      const int64_t k = s * nq + q;
-      d_alpha[k] = d_dot[q] * raw[k] + 2 * d_sq[q] * g_alpha[k];
-      d_raw[k] = d_dot[q] * alpha[k];
-      weighted[q] += alpha[k] * d_alpha[k];
+  const Real *raw = ws.raw.data(), *alpha = ws.alpha.data(), *g_alpha = ws.g_alpha.data();
+  Real *d_alpha = ws.d_alpha.data(), *d_normed = ws.d_normed.data(), *d_raw = ws.d_raw.data();
+  for (int64_t q0 = 0; q0 < lanes; q0 += kXattnLanes) {
+    LaneVector<Real> w = {};  // in a register across s (see gram_times_alpha)
+    const LaneVector<Real> dp = load_lanes(d_dot + q0), dsq2 = Real(2) * load_lanes(d_sq + q0);
+    for (int64_t s = 0; s < ns; ++s) {
+      const int64_t k = s * lanes + q0;
+      const LaneVector<Real> a = load_lanes(alpha + k);
+      const LaneVector<Real> da = dp * load_lanes(raw + k) + dsq2 * load_lanes(g_alpha + k);
+      const LaneVector<Real> dr = dp * a;
+      std::memcpy(d_alpha + k, &da, sizeof da);
+      std::memcpy(d_raw + k, &dr, sizeof dr);
+      w += a * da;
     }
+    std::memcpy(weighted + q0, &w, sizeof w);
+  }
   // dG[s, t] += Σ_q dsq_q α[s, q] α[t, q], summed over q in ascending order for every (s, t).
   if (any_d_sq) {
     Real* alpha_t = ws.alpha_t.data();  // [nq, ns]
     for (int64_t s = 0; s < ns; ++s)
-      for (int64_t q = 0; q < nq; ++q) alpha_t[q * ns + s] = alpha[s * nq + q];
+      for (int64_t q = 0; q < nq; ++q) alpha_t[q * ns + s] = alpha[s * lanes + q];
     for (int64_t s = 0; s < ns; ++s) {
       Real* dg_row = d_context_gram + s * pair.ldg;
       for (int64_t q = 0; q < nq; ++q) {
         if (d_sq[q] == 0) continue;
-        const Real dsq = d_sq[q], a_s = alpha[s * nq + q];
+        const Real dsq = d_sq[q], a_s = alpha[s * lanes + q];
         const Real* a_row = alpha_t + q * ns;
 #pragma omp simd
         for (int64_t t = 0; t < ns; ++t) dg_row[t] += dsq * (a_s * a_row[t]);
@@ -300,15 +387,14 @@ template <typename Real>
     }
   }
   for (int64_t s = 0; s < ns; ++s)
-#pragma omp simd
-    for (int64_t q = 0; q < nq; ++q) {
-      const int64_t k = s * nq + q;
+    for_lanes(lanes, [&](int64_t q) {
+      const int64_t k = s * lanes + q;
       d_normed[k] = lambda * alpha[k] * (d_alpha[k] - weighted[q]);
-    }
+    });
   for (int64_t s = 0; s < ns; ++s) {
-    normalise_row_backward(raw + s * nq, ws.normed.data() + s * nq, d_normed + s * nq, ws.d_row.data(), nq,
+    normalise_row_backward(raw + s * lanes, ws.normed.data() + s * lanes, d_normed + s * lanes, ws.d_row.data(), nq,
                            params.norm);
-    for (int64_t q = 0; q < nq; ++q) d_raw[s * nq + q] += ws.d_row[q];
+    for (int64_t q = 0; q < nq; ++q) d_raw_out[s * nq + q] = d_raw[s * lanes + q] + ws.d_row[q];
   }
 }
 

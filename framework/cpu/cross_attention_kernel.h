@@ -35,22 +35,27 @@ struct XattnParams {
 
 // Scratch space one thread reuses from pair to pair (the forward's intermediates, kept for the
 // backward of the same pair).
+// The per-pair arrays pad the query axis to a multiple of kXattnLanes (8 floats: one AVX2 vector).
+inline constexpr int64_t kXattnLanes = 8;
+inline int64_t padded_query(int64_t nq) { return (nq + kXattnLanes - 1) / kXattnLanes * kXattnLanes; }
+
 template <typename Real>
 struct XattnWorkspace {
-  // [ns, nq] each, element [s, q] at s·nq + q:
+  // [ns, lanes] each, lanes = padded_query(nq), element [s, q] at s·lanes + q:
+  std::vector<Real> raw;       // the pair's raw scores, 0 in the padding
   std::vector<Real> normed;    // Ā: raw scores after the first normalisation
   std::vector<Real> alpha;     // attention weights α[s, q] (softmax over s for each q)
   std::vector<Real> g_alpha;   // (G α_q)[s]
-  std::vector<Real> d_alpha, d_normed;
+  std::vector<Real> d_alpha, d_normed, d_raw;
   std::vector<Real> alpha_t;   // [nq, ns]: α transposed (the backward's dG update)
-  std::vector<Real> dot, a_norm, q_norm, denom, cosine;  // [nq] each
-  std::vector<Real> d_cosine, d_dot, d_sq, column, d_row;  // [nq] each: backward and per-q scratch
+  std::vector<Real> dot, a_norm, q_norm, denom, cosine;    // [lanes] each
+  std::vector<Real> d_cosine, d_dot, d_sq, column, d_row;  // [lanes] each: backward and per-q scratch
   void resize(int64_t nq, int64_t ns);
 
   // The forward's intermediates of one pair (normed, alpha, g_alpha and the five per-query
   // vectors), packed into saved_size(nq, ns) values, so that a backward can start from them
   // instead of recomputing the forward.
-  static int64_t saved_size(int64_t nq, int64_t ns) { return 3 * nq * ns + 5 * nq; }
+  static int64_t saved_size(int64_t nq, int64_t ns) { return 3 * padded_query(nq) * ns + 5 * nq; }
   void save(int64_t nq, int64_t ns, Real* out) const;
   void load(int64_t nq, int64_t ns, const Real* in);
 };
