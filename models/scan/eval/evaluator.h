@@ -54,9 +54,9 @@ using SimsProgress = std::function<void(int64_t done, int64_t total)>;
 // sims[i, c] = model.scores(image i, caption c), [n_img, n_cap] in the embeddings' dtype (on the
 // CPU), computed in blocks of `shard` images x `shard` captions (the original's shard_xattn, shard
 // size 128). Blocks run one after another, each using every thread inside the fused op;
-// caption blocks take the captions in order of length (within windows of 5,120 captions: a
-// split of up to 5,120 is sorted whole) and are trimmed to their longest caption rounded up to a
-// multiple of 4 words, so little of the work is padding (score_tiles.h). Each block's scores go
+// caption blocks take the captions in order of length (within windows of 1,024 captions) and are
+// trimmed to their longest caption rounded up to a multiple of 4 words, so little of the work is
+// padding (score_tiles.h). Each block's scores go
 // straight to their captions' columns: no second matrix. No autograd graph is built.
 fw::Tensor compute_sims(const ScanModel& model, const Embeddings& embeddings, int64_t shard = 128,
                         const SimsProgress& progress = {});

@@ -3,11 +3,11 @@
 // compute_sims (evaluator.h) and score_split (streamed_scores.h), which therefore give bitwise
 // the same scores:
 //   - captions are cut into windows of kTilesPerWindow * shard consecutive file-order captions
-//     (5,120 with shard 128: one window for every split of up to 5,120 captions, i.e. all but
-//     COCO's 5K test); within a window they are scored in order of length (a stable sort), in
-//     tiles of `shard` consecutive captions of that order. In file order, tiles of 128 COCO
-//     captions of 12 words on average are padded to the longest of them, and the raw-score GEMM
-//     does a quarter more work on padding. Windows bound what score_split holds at a time;
+//     (1,024 with shard 128); within a window they are scored in order of length (a stable
+//     sort), in tiles of `shard` consecutive captions of that order, so that a tile's captions
+//     are padded to about their own length (the raw-score products skip padding, the copies and
+//     buffers do not). Windows bound what score_split holds at a time: a window of COCO
+//     captions is about 80 MB;
 //   - a tile is padded to its longest caption rounded up to a multiple of 4 words (a handful of
 //     distinct tile sizes, whose buffers the allocator's cache can reuse, for a little more
 //     padding), but never past `max_len`, the longest caption of the split;
@@ -25,7 +25,7 @@
 
 namespace scan {
 
-inline constexpr int64_t kTilesPerWindow = 40;
+inline constexpr int64_t kTilesPerWindow = 8;
 
 struct CaptionTile {
   std::vector<int64_t> members;  // caption indices (file order), shortest first

@@ -13,14 +13,14 @@
 //   2. the captions are encoded in encode_split's file-order batches (batch b = items
 //      [b * batch_size, (b + 1) * batch_size), sorted by length by collate), so each caption's
 //      encoding is bitwise encode_split's, and taken a chunk at a time: a chunk is one window of
-//      score_tiles.h (kTilesPerWindow * shard consecutive captions, 5,120 with shard 128), laid
+//      score_tiles.h (kTilesPerWindow * shard consecutive captions, 1,024 with shard 128), laid
 //      out straight into compute_sims' tiles of that window. A batch that straddles two chunks is
 //      encoded once and kept until its captions of the next chunk are placed;
 //   3. each tile is scored against all images, `shard` images at a time, and written into its
 //      file-order columns of the one [n_img, n_cap] result; a chunk is freed before the next.
 // The tiles, image blocks and inputs of every model.scores call are compute_sims', hence the bits.
 // Memory: the images, the scores, one chunk (its captions padded only to about their own length:
-// ~300 MB for COCO) and one batch's encoding.
+// ~80 MB for COCO) and one batch's encoding.
 #include <cstdint>
 
 #include "framework/core/tensor.h"

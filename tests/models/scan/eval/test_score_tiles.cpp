@@ -33,24 +33,27 @@ TEST_CASE("plan_caption_tiles takes captions shortest first (stable), padded to 
   CHECK_THROWS_WITH_AS(scan::plan_caption_tiles({0}, 2, 4), doctest::Contains("caption 0 has length 0"), fw::Error);
 }
 
-TEST_CASE("plan_caption_tiles sorts within windows of 40 tiles of consecutive captions") {
-  CHECK(scan::tiling_window(95, 2) == 80);
-  CHECK(scan::tiling_window(80, 2) == 80);
-  CHECK(scan::tiling_window(79, 2) == 79);  // one window of all
-  CHECK(scan::tiling_window(25000, 128) == 5120);
-  CHECK(scan::tiling_window(5000, 128) == 5000);
-  // 90 captions, shard 2: a window of 80 (40 tiles), then one of 10 (5 tiles). Lengths fall
-  // from 90 to 1, so each window sorted on its own puts its own last caption first.
+TEST_CASE("plan_caption_tiles sorts within windows of kTilesPerWindow tiles of consecutive captions") {
+  constexpr int64_t kW = scan::kTilesPerWindow;
+  CHECK(scan::tiling_window(2 * kW + 15, 2) == 2 * kW);
+  CHECK(scan::tiling_window(2 * kW, 2) == 2 * kW);
+  CHECK(scan::tiling_window(2 * kW - 1, 2) == 2 * kW - 1);  // one window of all
+  CHECK(scan::tiling_window(25000, 128) == 128 * kW);
+  CHECK(scan::tiling_window(128 * kW - 8, 128) == 128 * kW - 8);
+  // 2 kW + 10 captions, shard 2: a window of 2 kW (kW tiles), then one of 10 (5 tiles). Lengths
+  // fall from 2 kW + 10 to 1, so each window sorted on its own puts its own last caption first.
+  const int64_t n = 2 * kW + 10;
   std::vector<int64_t> lengths;
-  for (int64_t c = 0; c < 90; ++c) lengths.push_back(90 - c);
-  const std::vector<scan::CaptionTile> tiles = scan::plan_caption_tiles(lengths, 2, 90);
-  REQUIRE(tiles.size() == 45);
-  CHECK(tiles[0].members == Ids{79, 78});
-  CHECK(tiles[39].members == Ids{1, 0});
-  CHECK(tiles[40].members == Ids{89, 88});
-  CHECK(tiles[44].members == Ids{81, 80});
-  CHECK(tiles[0].padded_length == 12);  // lengths 11 and 12
-  CHECK(tiles[39].padded_length == 90);  // 90 rounds up to 92, capped
+  for (int64_t c = 0; c < n; ++c) lengths.push_back(n - c);
+  const std::vector<scan::CaptionTile> tiles = scan::plan_caption_tiles(lengths, 2, n);
+  REQUIRE(static_cast<int64_t>(tiles.size()) == kW + 5);
+  CHECK(tiles[0].members == Ids{2 * kW - 1, 2 * kW - 2});
+  CHECK(tiles[kW - 1].members == Ids{1, 0});
+  CHECK(tiles[kW].members == Ids{n - 1, n - 2});
+  CHECK(tiles[kW + 4].members == Ids{2 * kW + 1, 2 * kW});
+  CHECK(tiles[0].padded_length == 12);                      // lengths 11 and 12
+  CHECK(tiles[kW - 1].padded_length == n);                  // n = 26 rounds up to 28, capped
+  CHECK(tiles[kW].padded_length == 4);                      // lengths 1 and 2
 }
 
 TEST_CASE("score_into_columns writes a block's scores to the given rows and columns only") {

@@ -43,9 +43,9 @@ double max_abs_diff(const fw::Tensor& a, const fw::Tensor& b) {
 }  // namespace
 
 TEST_CASE("score_split equals compute_sims of encode_split bitwise, chunk by chunk") {
-  // 95 captions (19 images). A chunk is a tiling window of 40 tiles: 80 captions with shard 2, and
-  // with shard 3 all 95 at once. Batches of 8 end on the chunk boundary (80 = 10 x 8) and leave a
-  // last batch of 7; batches of 6 straddle it (78..83) and leave a last batch of 5. Blocks of
+  // 95 captions (19 images). A chunk is a tiling window of kTilesPerWindow (8) tiles: 16 captions
+  // with shard 2, 24 with shard 3. Batches of 8 end on the chunk boundaries and leave a last batch
+  // of 7; batches of 6 straddle some (12..17 with shard 2) and leave a last batch of 5. Blocks of
   // `shard` images leave a short block (19 = 9 x 2 + 1 = 6 x 3 + 1), tiles a short tile.
   for (const int64_t im_div : {int64_t{5}, int64_t{1}}) {
     const TinySource data = tiny_source(95, im_div);
@@ -91,7 +91,7 @@ TEST_CASE("score_split reports the captions scored after each tile, and its time
   const scan::ScanModel model = tiny_model("t2i");
   std::vector<std::pair<int64_t, int64_t>> calls;
   scan::ScoreTimes times;
-  // Shard 2: a first chunk of 80 captions in 40 tiles of 2, then 15 in 7 tiles of 2 and 1 of 1.
+  // Shard 2: five chunks of 16 captions in 8 tiles of 2, then 15 in 7 tiles of 2 and 1 of 1.
   scan::score_split(model, data, 6, 2, [&](int64_t done, int64_t total) { calls.emplace_back(done, total); }, &times);
   std::vector<std::pair<int64_t, int64_t>> expected;
   for (int64_t done = 2; done < 95; done += 2) expected.emplace_back(done, 95);
