@@ -119,7 +119,9 @@ class Backend {
   // ---- independent pieces of work ---------------------------------------------------------
   // Runs task(0) ... task(n - 1), which must not write the same memory, concurrently where the
   // device gains from it, else in order (the default). Each task gives the same result either way.
-  // Every task runs; then the first exception, in task order, is passed on.
+  // Every task runs; then the first exception, in task order, is passed on. A task may run on
+  // another thread, where grad mode (autograd/grad_mode.h, per thread) is on: tasks call kernels,
+  // not recording ops.
   virtual void run_independent(int64_t n, const std::function<void(int64_t)>& task);
 
   // ---- fused layers ----------------------------------------------------------------------

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <new>
 #include <unordered_map>
@@ -24,10 +25,12 @@ constexpr std::size_t kCacheCapacity = std::size_t{1} << 30;   // 1 GiB
 // little from call to call (a batch's words, a tile's captions) reuse one block instead of each
 // size taking fresh pages and a place in the cache.
 std::size_t allocation_size(std::size_t nbytes) {
+  // Sizes no machine can hold are passed through (aligned_alloc then fails: std::bad_alloc).
+  if (nbytes > std::numeric_limits<std::size_t>::max() / 4) return nbytes;
   const std::size_t aligned = (std::max<std::size_t>(nbytes, 1) + kAlignment - 1) / kAlignment * kAlignment;
   if (aligned < kCachedMinBytes) return aligned;
   std::size_t power = kCachedMinBytes;
-  while (power * 2 <= aligned) power *= 2;
+  while (power <= aligned / 2) power *= 2;
   const std::size_t step = power / 8;
   return (aligned + step - 1) / step * step;
 }

@@ -167,7 +167,8 @@ void XattnWorkspace<Real>::resize(int64_t nq, int64_t ns) {
   const int64_t lanes = padded_query(nq);
   for (auto* v : {&raw, &normed, &alpha, &g_alpha, &d_alpha, &d_normed, &d_raw}) v->resize(lanes * ns);
   alpha_t.resize(nq * ns);
-  for (auto* v : {&dot, &a_norm, &q_norm, &denom, &cosine, &d_cosine, &d_dot, &d_sq, &column, &d_row})
+  for (auto* v : {&dot, &a_norm, &q_norm, &denom, &cosine, &lane_max, &lane_sum, &d_cosine, &d_dot, &d_sq,
+                  &weighted, &d_row})
     v->resize(lanes);
 }
 
@@ -259,7 +260,7 @@ template <typename Real>
   const int64_t nq = pair.nq, ns = pair.ns, lanes = padded_query(nq);
   ws.resize(nq, ns);
   Real *raw = ws.raw.data(), *normed = ws.normed.data(), *alpha = ws.alpha.data(), *g_alpha = ws.g_alpha.data();
-  Real *m = ws.column.data(), *sum = ws.denom.data();  // per-q scratch; denom is written last
+  Real *m = ws.lane_max.data(), *sum = ws.lane_sum.data();
   // Ā[s, :] = N(A[s, :]): the first normalisation runs over the query axis (its real elements).
   for (int64_t s = 0; s < ns; ++s) {
     std::copy(pair.raw + s * nq, pair.raw + (s + 1) * nq, raw + s * lanes);
@@ -337,7 +338,7 @@ template <typename Real>
     }
   }
   aggregate_backward(ws.cosine.data(), nq, params, d_score, ws.d_cosine.data());
-  Real *d_dot = ws.d_dot.data(), *d_sq = ws.d_sq.data(), *weighted = ws.column.data();
+  Real *d_dot = ws.d_dot.data(), *d_sq = ws.d_sq.data(), *weighted = ws.weighted.data();
   std::fill(d_dot + nq, d_dot + lanes, Real(0));
   std::fill(d_sq + nq, d_sq + lanes, Real(0));
   bool any_d_sq = false;

@@ -33,12 +33,12 @@ struct XattnParams {
   double lambda_lse = 6.0;
 };
 
-// Scratch space one thread reuses from pair to pair (the forward's intermediates, kept for the
-// backward of the same pair).
 // The per-pair arrays pad the query axis to a multiple of kXattnLanes (8 floats: one AVX2 vector).
 inline constexpr int64_t kXattnLanes = 8;
 inline int64_t padded_query(int64_t nq) { return (nq + kXattnLanes - 1) / kXattnLanes * kXattnLanes; }
 
+// Scratch space one thread reuses from pair to pair (the forward's intermediates, kept for the
+// backward of the same pair).
 template <typename Real>
 struct XattnWorkspace {
   // [ns, lanes] each, lanes = padded_query(nq), element [s, q] at s·lanes + q:
@@ -48,8 +48,9 @@ struct XattnWorkspace {
   std::vector<Real> g_alpha;   // (G α_q)[s]
   std::vector<Real> d_alpha, d_normed, d_raw;
   std::vector<Real> alpha_t;   // [nq, ns]: α transposed (the backward's dG update)
-  std::vector<Real> dot, a_norm, q_norm, denom, cosine;    // [lanes] each
-  std::vector<Real> d_cosine, d_dot, d_sq, column, d_row;  // [lanes] each: backward and per-q scratch
+  std::vector<Real> dot, a_norm, q_norm, denom, cosine;  // [lanes] each (a_norm holds ‖a‖² until the end)
+  std::vector<Real> lane_max, lane_sum;                  // [lanes] each: the softmax's max and sum per q
+  std::vector<Real> d_cosine, d_dot, d_sq, weighted, d_row;  // [lanes] each: the backward's
   void resize(int64_t nq, int64_t ns);
 
   // The forward's intermediates of one pair (normed, alpha, g_alpha and the five per-query

@@ -181,11 +181,12 @@ void gru_direction_backward(const GruGeometry& g, const T* x, const T* w_ih, con
   // steps in the order they are processed (last first), so that dW_hh = Σ_s dgh_sᵀ h_s is one GEMM
   // over all of them, against h_prev packed the same way.
   std::vector<int64_t> step_row(static_cast<std::size_t>(g.steps) + 1, 0);  // first dgh row of step s
-  for (int64_t s = g.steps - 1, rows = 0; s >= 0; --s) {
+  int64_t rows = 0;
+  for (int64_t s = g.steps - 1; s >= 0; --s) {
     step_row[s] = rows;
     rows += g.active(s);
-    step_row[g.steps] = rows;  // all rows
   }
+  step_row[g.steps] = rows;  // all rows
   const int64_t all_rows = step_row[g.steps], recurrent_rows = all_rows - g.active(0);  // step 0's h is 0
   Scratch<T> dgx(tok.count * 3 * H), dgh(all_rows * 3 * H), h_prev_rows(recurrent_rows * H);
   Scratch<T> dh(B * H);  // ∂L/∂h after the current step, per row; starts as ∂L/∂h_n

@@ -127,10 +127,12 @@ GruOutput gru_forward(const Tensor& x, const std::vector<int64_t>& lengths, cons
           result[1 + i + j] = Tensor::empty(w[i + j].shape(), d_out.dtype(), d_out.device());
         if (want_dx) d_in[d] = Tensor::zeros({B, n.time, n.layer_input(k)}, d_out.dtype(), d_out.device());
       }
+      std::vector<Tensor> d_h_n_slots;  // views made here: a task runs on another thread (grad_mode.h)
+      for (int64_t d = 0; d < D; ++d) d_h_n_slots.push_back(d_h_n.select(0, k * D + d));
       device->run_independent(D, [&](int64_t d) {
         const int64_t i = 4 * (k * D + d);
         device->gru_backward(geometry(n, rows, k, d), layer_inputs[k], w[i], w[i + 1], gates[k * D + d],
-                             states[k * D + d], d_out, d * H, d_h_n.select(0, k * D + d), want_dx ? &d_in[d] : nullptr,
+                             states[k * D + d], d_out, d * H, d_h_n_slots[d], want_dx ? &d_in[d] : nullptr,
                              result[1 + i], result[2 + i], result[3 + i], result[4 + i]);
       });
       if (want_dx && D == 2) {

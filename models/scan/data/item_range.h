@@ -5,6 +5,8 @@
 // (fold f = items [5000f, 5000f + 5000)) without encoding the whole split:
 //   ItemRange fold(test, 5000 * f, 5000);
 //   fw::Tensor block = score_split(model, fold, 128);  // [1000, 5000], the fold's diagonal block
+// (up to rounding: the fold's captions are encoded in batches starting at 5000f, not at the
+// split's own batch boundaries unless 5000f is a multiple of the batch size)
 // Image rows keep the underlying numbering (image_row(i) = source.image_row(begin + i)), so
 // num_images() is the underlying source's row count, not the number of rows the range uses.
 #include <cstdint>
