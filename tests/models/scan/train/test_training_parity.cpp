@@ -205,10 +205,13 @@ void replay(const std::string& name, DType dtype, const Tolerance& tol) {
 }
 
 // The float32 floor: where PyTorch's own error at a step happens to be tiny, a rounding-level
-// difference of ours must still pass. 2e-5 (relative to the gradient's root-mean-square entry, or
-// to the number) is below the errors PyTorch's float32 run itself shows at the first step (up to
-// 5e-5 on single gradient entries of these cases).
-constexpr Tolerance kFloat32{.floor = 2e-5, .first = 3, .later = 100};
+// difference of ours must still pass. 5e-5 (relative to the gradient's root-mean-square entry, or
+// to the number) is the largest error PyTorch's float32 run itself shows at the first step (on
+// single gradient entries of these cases). Ours depends on the machine's OpenBLAS kernels: the
+// largest first-step entry error measured was 1.05e-5 with its Haswell kernels and 2.15e-5 with
+// its SkylakeX (AVX-512) ones (t2i_mean_hardest), where its loss and gradient norm were within
+// 2e-8 and 5e-8 of float64, closer than PyTorch's float32 run (2e-8, 4e-6).
+constexpr Tolerance kFloat32{.floor = 5e-5, .first = 3, .later = 100};
 constexpr Tolerance kFloat64{.floor = 1e-9, .first = 0, .later = 0};
 
 const char* const kTinyCases[] = {"t2i_mean_hardest", "t2i_lse_sum", "i2t_mean_hardest", "t2i_max_weightnorm"};
