@@ -30,7 +30,7 @@ FUZZ_SECONDS ?= 30
 FUZZ_TARGETS = npy safetensors vocab captions checkpoint_metadata train_flags objects
 
 $(SANITIZE_DIR)/CMakeCache.txt:
-	CC=clang CXX=clang++ cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFW_FUZZ=ON \
+	CC=clang CXX=clang++ cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFW_FUZZ=ON -DFW_CUDA=OFF \
 	  "-DCMAKE_CXX_FLAGS=$(SANITIZE_FLAGS)" "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined" $(CMAKE_FLAGS)
 
 test-sanitize: deps-sanitize $(SANITIZE_DIR)/CMakeCache.txt

@@ -1,6 +1,6 @@
 // The layering rule of docs/architecture.md, checked on every source file: a file includes
-// headers of its own folder and of the layers below it only, and a device backend (framework/cpu)
-// is included by nothing but framework/devices, which picks the backend of each device.
+// headers of its own folder and of the layers below it only, and a device backend (framework/cpu,
+// framework/cuda) is included by nothing but framework/devices, which picks the backend of each device.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 
 // Lower first. Folders of equal rank do not include each other.
 const std::map<std::string, int> kRank = {
-    {"framework/core", 0},    {"framework/backend", 1}, {"framework/cpu", 2},  {"framework/devices", 3},
+    {"framework/core", 0},    {"framework/backend", 1}, {"framework/cpu", 2},  {"framework/cuda", 2},
+    {"framework/devices", 3},
     {"framework/autograd", 4}, {"framework/ops", 5},     {"framework/nn", 6},   {"framework/optim", 6},
     {"framework/io", 7},       {"framework/testing", 8}, {"models/scan", 9},    {"tools/scan", 10},
 };
@@ -29,7 +30,8 @@ std::string layer_of(const std::string& path) {
 
 bool may_include(const std::string& from, const std::string& to) {
   if (from == to) return true;
-  if (to == "framework/cpu") return from == "framework/devices";  // only the device table names a backend
+  // Only the device table names a backend.
+  if (to == "framework/cpu" || to == "framework/cuda") return from == "framework/devices";
   return kRank.at(to) < kRank.at(from);
 }
 
@@ -67,6 +69,8 @@ TEST_CASE("every source file includes only its own layer and the layers below it
 TEST_CASE("the layering check sees a violation") {
   CHECK_FALSE(may_include("framework/core", "framework/autograd"));
   CHECK_FALSE(may_include("framework/ops", "framework/cpu"));
+  CHECK_FALSE(may_include("framework/ops", "framework/cuda"));
+  CHECK_FALSE(may_include("framework/cuda", "framework/cpu"));  // equal ranks
   CHECK_FALSE(may_include("framework/nn", "framework/optim"));
   CHECK(may_include("framework/devices", "framework/cpu"));
   CHECK(may_include("framework/ops", "framework/devices"));

@@ -5,6 +5,7 @@
 
 #include "framework/core/storage.h"
 #include "framework/core/tensor.h"
+#include "framework/devices/devices.h"
 
 using namespace fw;
 
@@ -23,6 +24,19 @@ TEST_CASE("storage is 64-byte aligned and sized as asked") {
     Storage s(n, Device::cpu());
     CHECK(s.nbytes() == n);
     CHECK(reinterpret_cast<std::uintptr_t>(s.data()) % 64 == 0);
+  }
+}
+
+TEST_CASE("storage on a device this build or machine cannot use: a clear error") {
+  bool usable = true;
+  try {
+    fw::backend(Device::cuda());
+  } catch (const Error&) {
+    usable = false;
+  }
+  if (usable) {
+    MESSAGE("cuda:0 is usable here: its storage is tested by tests/cuda");
+    return;
   }
   CHECK_THROWS_WITH_AS(Storage(16, Device::cuda()), doctest::Contains("Storage: device cuda:0 is not available"),
                        Error);
