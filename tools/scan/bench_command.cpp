@@ -320,7 +320,7 @@ int run_bench_command(int argc, char** argv) {
   if (!parsed) return 0;
   const cxxopts::ParseResult& args = *parsed;
   fw::check(device.is_cpu(), "scan bench", "--device ", device.str(),
-            ": only the CPU is benchmarked so far (no CUDA backend in this build)");
+            ": only the CPU is benchmarked so far (the trainer and evaluator run on the CPU only)");
   Settings s;
   const bool small = args.count("small") > 0;
   if (small)

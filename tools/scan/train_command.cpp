@@ -13,6 +13,7 @@
 #include <string>
 
 #include "framework/core/error.h"
+#include "framework/devices/devices.h"
 #include "models/scan/data/dataset.h"
 #include "models/scan/data/vocab.h"
 #include "models/scan/eval/evaluator.h"
@@ -41,9 +42,18 @@ std::string demo_folder(const ScanOptions& opt, const char* name) {
   return (model.parent_path() / name).string();
 }
 
+// Before anything is read or written: a CUDA device fails with why it is unusable here (a build
+// without the CUDA backend, no such device), and otherwise because the trainer is CPU-only so far.
 void check_device(const ScanOptions& opt) {
-  fw::check(opt.device == "cpu", "--device", "'", opt.device,
-            "': this build has no CUDA backend; only --device cpu is available");
+  const fw::Device device = parse_device_flag(opt.device);
+  if (device.is_cpu()) return;
+  try {
+    fw::backend(device);
+  } catch (const fw::Error& e) {
+    throw fw::Error("--device " + opt.device + ": " + e.what());
+  }
+  throw fw::Error("--device " + opt.device + ": the trainer runs on the CPU only so far (the CUDA backend "
+                  "computes the framework's ops: scan parity --device cuda); use --device cpu");
 }
 
 std::string vocab_file(const ScanOptions& opt) {

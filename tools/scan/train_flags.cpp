@@ -91,7 +91,7 @@ void declare_flags(FlagTable& f) {
         "continues exactly; 0 = off, as the original)");
 
   f.add("runtime", "threads", &O::threads, "CPU threads (0 = all)");
-  f.add("runtime", "device", &O::device, "cpu; cuda is recognised, but this build has no CUDA backend");
+  f.add("runtime", "device", &O::device, "cpu (cuda or cuda:<n> are recognised; the trainer is CPU only so far)");
 }
 
 }  // namespace
