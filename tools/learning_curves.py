@@ -45,7 +45,8 @@ def parse(argv):
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--report-only", action="store_true")
     parser.add_argument("--include", nargs="*", default=[],
-                        help="other output folders whose runs join the table, statistics and plot")
+                        help="other output folders, or curves.json files, whose runs join the table, statistics "
+                             "and plot (the runs of --out win over them)")
     return parser.parse_args(argv)
 
 
@@ -120,17 +121,37 @@ def job(args, line, seed):
     print("done: {} seed {}".format(line, seed), flush=True)
 
 
-def load_curves(folders):
+def load_curves(sources):
+    """Curves by line and seed from run folders (<line>_<seed>.json) and curves.json files; a later source wins.
+
+    A curves.json may hold curves recorded at some epochs only (a "source" field says where they come from)."""
     curves = {line: {} for line in LINES}
-    for folder in folders:
-        for name in sorted(os.listdir(folder)):
+    for source in sources:
+        if os.path.isfile(source):
+            with open(source) as f:
+                for line, by_seed in json.load(f).items():
+                    if line not in curves:
+                        raise SystemExit("{}: unknown line {!r} (expected one of {})".format(source, line, LINES))
+                    for seed, curve in by_seed.items():
+                        curves[line][int(seed)] = curve
+            continue
+        for name in sorted(os.listdir(source)):
             for line in LINES:
                 prefix = line + "_"
                 rest = name[len(prefix):-len(".json")] if name.startswith(prefix) and name.endswith(".json") else ""
                 if rest.isdigit():
-                    with open(os.path.join(folder, name)) as f:
+                    with open(os.path.join(source, name)) as f:
                         curves[line][int(rest)] = json.load(f)
     return curves
+
+
+def rsum_at(curve, epoch):
+    """Dev rsum of a curve after the 0-based epoch, or None where it was not recorded."""
+    return next((e["rsum"] for e in curve["epochs"] if e["epoch"] == epoch), None)
+
+
+def last_epoch(curve):
+    return max(e["epoch"] for e in curve["epochs"])
 
 
 def permutation_p(a, b, rounds=20000):
@@ -163,7 +184,7 @@ def statistics(curves, epochs):
             " | p, ours vs torch | p, ours-torch-init vs torch | paired p, ours vs ours-torch-init |",
             "|---" * (len(LINES) + 4) + "|"]
     for e in epochs:
-        values = {line: [c_e["rsum"] for c in curves[line].values() for c_e in c["epochs"] if c_e["epoch"] == e]
+        values = {line: [r for r in (rsum_at(c, e) for c in curves[line].values()) if r is not None]
                   for line in LINES}
         cells = []
         for line in LINES:
@@ -172,14 +193,15 @@ def statistics(curves, epochs):
         p = [("{:.2f}".format(permutation_p(values[x], values["torch"])) if values[x] and values["torch"] else "-")
              for x in ("ours", "ours-torch-init")]
         # ours and ours-torch-init of one seed share the data order: only the initial weights differ.
-        pairs = [(c["epochs"], curves["ours-torch-init"][seed]["epochs"]) for seed, c in curves["ours"].items()
+        pairs = [(c, curves["ours-torch-init"][seed]) for seed, c in curves["ours"].items()
                  if seed in curves["ours-torch-init"]]
-        diffs = [a[e]["rsum"] - b[e]["rsum"] for a, b in pairs if len(a) > e and len(b) > e]
+        diffs = [rsum_at(a, e) - rsum_at(b, e) for a, b in pairs
+                 if rsum_at(a, e) is not None and rsum_at(b, e) is not None]
         paired = "{:.2f} ({} pairs)".format(paired_p(diffs), len(diffs)) if diffs else "-"
         rows.append("| {} | {} | {} | {} | {} |".format(e + 1, " | ".join(cells), p[0], p[1], paired))
+    full = max(last_epoch(c) for by_seed in curves.values() for c in by_seed.values())
     tests = {line: [c["test_rsum"] for c in curves[line].values() if c.get("test_rsum") is not None
-                    and len(c["epochs"]) == max(len(x["epochs"]) for x in curves[line].values())]
-             for line in LINES}
+                    and last_epoch(c) == full] for line in LINES}
     rows.append("")
     rows.append("Test rsum of the last epoch's weights, runs of the full length: " + "; ".join(
         "{} {:.1f} mean ({} seeds: {})".format(line, sum(v) / len(v), len(v), ", ".join("{:.1f}".format(x) for x in v))
@@ -188,7 +210,7 @@ def statistics(curves, epochs):
 
 
 def report(args):
-    curves = load_curves([args.out] + args.include)
+    curves = load_curves(args.include + [args.out])
     with open(os.path.join(args.out, "curves.json"), "w") as f:
         json.dump(curves, f, indent=1)
     marks = [e for e in (0, 4, 9, 14, 19, 24, 29) if e < args.epochs]
@@ -216,11 +238,19 @@ def report(args):
               "ours-torch-init": "ours from PyTorch's initial weights"}
     fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
     for line in LINES:
-        for i, (seed, curve) in enumerate(sorted(curves[line].items())):
+        sparse_seeds = [s for s, c in curves[line].items() if len(c["epochs"]) < last_epoch(c) + 1]
+        labelled = set()
+        for seed, curve in sorted(curves[line].items()):
             xs = [e["epoch"] + 1 for e in curve["epochs"]]
             ys = [e["rsum"] for e in curve["epochs"]]
-            ax.plot(xs, ys, color=colours[line], alpha=0.75, linewidth=1.2,
-                    label="{} ({} seeds)".format(labels[line], len(curves[line])) if i == 0 else None)
+            sparse = seed in sparse_seeds  # recorded at some epochs only: dashed, with a mark where
+            label = None
+            if sparse not in labelled:
+                labelled.add(sparse)
+                count = len(sparse_seeds) if sparse else len(curves[line]) - len(sparse_seeds)
+                label = "{} ({} seeds{})".format(labels[line], count, ", at recorded epochs" if sparse else "")
+            ax.plot(xs, ys, color=colours[line], alpha=0.75, linewidth=1.2, marker="o" if sparse else None,
+                    markersize=3, linestyle="--" if sparse else "-", label=label)
     ax.set_xlabel("epoch")
     ax.set_ylabel("dev rsum (max 600)")
     ax.set_title("SCAN on the synthetic dataset: one line per seed")
