@@ -255,7 +255,7 @@ def report(args):
     ax.set_ylabel("dev rsum (max 600)")
     ax.set_title("SCAN on the synthetic dataset: one line per seed")
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower right")
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
     fig.tight_layout()
     fig.savefig(os.path.join(args.out, "curves.png"))
     print("wrote " + os.path.join(args.out, "curves.png"))
