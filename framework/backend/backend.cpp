@@ -4,6 +4,18 @@
 
 namespace fw {
 
+bool Backend::supports(Kernel kernel, DType dtype) const {
+  switch (kernel) {
+    case Kernel::Copy:
+    case Kernel::Fill:
+    case Kernel::Where:  // the condition's dtype; the values are floating
+    case Kernel::IndexGather:
+      return true;
+    default:
+      return is_floating(dtype);
+  }
+}
+
 void Backend::run_independent(int64_t n, const std::function<void(int64_t)>& task) {
   std::exception_ptr first;
   for (int64_t i = 0; i < n; ++i) {

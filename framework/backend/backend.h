@@ -67,7 +67,10 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual std::string name() const = 0;
-  virtual bool supports(Kernel kernel, DType dtype) const = 0;
+  // The whole catalogue, which every backend implements so far: every kernel for the floating
+  // dtypes; copy, fill, where (by the condition's dtype) and gather for every dtype. A backend
+  // that lacks a combination overrides this.
+  virtual bool supports(Kernel kernel, DType dtype) const;
 
   // ---- copies and fills ------------------------------------------------------------------
   // dst (any layout) = src broadcast to dst's shape, converting the element type.

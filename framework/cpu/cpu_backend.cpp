@@ -26,19 +26,6 @@ CpuBackend& cpu_backend() {
   return *backend;
 }
 
-bool CpuBackend::supports(Kernel kernel, DType dtype) const {
-  switch (kernel) {
-    case Kernel::Copy:
-    case Kernel::Fill:
-    case Kernel::Where:  // the condition's dtype; the values are floating
-      return true;
-    case Kernel::IndexGather:
-      return true;
-    default:
-      return is_floating(dtype);
-  }
-}
-
 // ---- copies and fills ------------------------------------------------------------------------
 
 void CpuBackend::copy(Tensor& dst, const Tensor& src) { copy_into(dst, src); }
@@ -163,35 +150,9 @@ Tensor CpuBackend::index_scatter_add(const Tensor& grad, int64_t dim, const std:
 
 // ---- products --------------------------------------------------------------------------------
 
-namespace {
-
-// An operand as BLAS will read it. `storage` keeps a contiguous copy alive when the strides
-// did not allow reading the tensor in place.
-template <typename T>
-struct PreparedOperand {
-  Tensor storage;
-  GemmOperand<T> gemm;
-};
-
-template <typename T>
-PreparedOperand<T> prepare(const Tensor& t) {
-  const int64_t r = t.dim() - 2, c = t.dim() - 1;
-  Tensor source = t.detach();
-  auto layout = blas_layout(t.shape()[r], t.shape()[c], t.strides()[r], t.strides()[c]);
-  if (!layout) {
-    source = source.contiguous();
-    layout = blas_layout(t.shape()[r], t.shape()[c], source.strides()[r], source.strides()[c]);
-  }
-  // A 2-D operand, or a batch of one, is the same matrix for every batch entry.
-  const int64_t batch_stride = t.dim() == 3 && t.shape()[0] > 1 ? source.strides()[0] : 0;
-  return {source, {source.data<T>(), *layout, batch_stride}};
-}
-
-}  // namespace
-
 void CpuBackend::matmul(Tensor& out, const Tensor& a, const Tensor& b) {
   dispatch_floating(a.dtype(), "matmul", [&]<typename T>() {
-    const PreparedOperand<T> pa = prepare<T>(a), pb = prepare<T>(b);
+    const PreparedOperand<T> pa = prepare_operand<T>(*this, a), pb = prepare_operand<T>(*this, b);
     const int64_t batch = out.dim() == 3 ? out.shape()[0] : 1;
     batched_gemm<T>(batch, a.size(-2), b.size(-1), a.size(-1), pa.gemm, pb.gemm, out.data<T>());
   });

@@ -9,7 +9,6 @@ namespace fw::cpu {
 class CpuBackend : public Backend {
  public:
   std::string name() const override { return "cpu"; }
-  bool supports(Kernel kernel, DType dtype) const override;
 
   void copy(Tensor& dst, const Tensor& src) override;
   void copy_from_host(Tensor& dst, const void* src) override;

@@ -28,15 +28,6 @@ void gemm(int64_t m, int64_t n, int64_t k, const T* a, const MatrixLayout& la, c
 
 }  // namespace
 
-std::optional<MatrixLayout> blas_layout(int64_t rows, int64_t cols, int64_t row_stride, int64_t col_stride) {
-  // Strides of size-1 dims never matter; BLAS only requires ld >= the stored row length.
-  if ((cols == 1 || col_stride == 1) && (rows == 1 || row_stride >= std::max<int64_t>(1, cols)))
-    return MatrixLayout{false, rows == 1 ? std::max<int64_t>(1, cols) : row_stride};
-  if ((rows == 1 || row_stride == 1) && (cols == 1 || col_stride >= std::max<int64_t>(1, rows)))
-    return MatrixLayout{true, cols == 1 ? std::max<int64_t>(1, rows) : col_stride};
-  return std::nullopt;
-}
-
 template <typename T>
 void batched_gemm(int64_t batch, int64_t m, int64_t n, int64_t k, const GemmOperand<T>& a, const GemmOperand<T>& b,
                   T* c) {

@@ -1,32 +1,11 @@
 #pragma once
-// Matrix products on OpenBLAS. A matrix is handed to BLAS as (pointer, transpose flag, leading
-// dimension), so a transposed view costs nothing: only a matrix whose strides fit neither
-// row-major nor transposed row-major storage has to be copied first.
+// Matrix products on OpenBLAS. Each operand is handed to BLAS as (pointer, transpose flag, leading
+// dimension): backend/matrix_layout.h.
 #include <cstdint>
-#include <optional>
+
+#include "framework/backend/matrix_layout.h"
 
 namespace fw::cpu {
-
-// How BLAS reads a [rows, cols] matrix whose element (i, j) is at i * row_stride + j * col_stride:
-//   transposed == false: row-major, element (i, j) at i * ld + j      (col_stride 1)
-//   transposed == true:  the transpose of a row-major [cols, rows] matrix, (i, j) at j * ld + i
-//                        (row_stride 1)
-struct MatrixLayout {
-  bool transposed = false;
-  int64_t ld = 1;
-};
-
-// The layout BLAS can read in place, or nothing when the matrix must be made contiguous.
-std::optional<MatrixLayout> blas_layout(int64_t rows, int64_t cols, int64_t row_stride, int64_t col_stride);
-
-// One operand of a batched product: matrix b of the batch starts at data + b * batch_stride
-// (batch_stride 0: the same matrix for every b).
-template <typename T>
-struct GemmOperand {
-  const T* data = nullptr;
-  MatrixLayout layout;
-  int64_t batch_stride = 0;
-};
 
 // C_b = A_b B_b for b < batch, A_b [m, k], B_b [k, n]; c is dense [batch, m, n]. Each C_b is one
 // BLAS call (the whole batch is one call when B is shared and the A_b stack into one matrix),

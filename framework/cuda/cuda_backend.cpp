@@ -1,4 +1,4 @@
-// The CUDA backend's singleton, its supports() table, the host transfers and the random fills.
+// The CUDA backend's host transfers, random fills and singleton.
 // The random numbers are drawn on the host, exactly as the CPU backend draws them, and copied:
 // the same seed gives the same numbers on every device.
 #include "framework/cuda/cuda_backend.h"
@@ -18,21 +18,6 @@ namespace {
 std::size_t byte_count(const Tensor& t) { return static_cast<std::size_t>(t.numel()) * dtype_size(t.dtype()); }
 
 }  // namespace
-
-// The same answers as the CPU backend (cpu/cpu_backend.cpp): every kernel exists for float32 and
-// float64; copy, fill, where (by the condition's dtype) and gather for int64 too.
-bool CudaBackend::supports(Kernel kernel, DType dtype) const {
-  switch (kernel) {
-    case Kernel::Copy:
-    case Kernel::Fill:
-    case Kernel::Where:  // the condition's dtype; the values are floating
-      return true;
-    case Kernel::IndexGather:
-      return true;
-    default:
-      return is_floating(dtype);
-  }
-}
 
 // ---- host transfers ----------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@
 // without explicit synchronisation; a copy to the host waits for them. Every kernel is
 // deterministic (no atomics whose order changes a result): the same inputs give the same bits,
 // run after run. The methods are defined one family per file:
-//   cuda_backend.cpp        supports, host transfers, random fills (drawn on the host)
+//   cuda_backend.cpp        host transfers, random fills (drawn on the host)
 //   elementwise.cpp/.cu     copy, fill, elementwise, where, the optimiser updates
 //   reduce.cpp/.cu          reductions, max, one_hot, softmax, logsumexp, sum of squares, indexing
 //   matmul.cpp              cuBLAS products
@@ -20,7 +20,6 @@ namespace fw::cuda {
 class CudaBackend : public Backend {
  public:
   std::string name() const override { return "cuda"; }
-  bool supports(Kernel kernel, DType dtype) const override;
 
   void copy(Tensor& dst, const Tensor& src) override;
   void copy_from_host(Tensor& dst, const void* src) override;

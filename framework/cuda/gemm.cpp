@@ -1,7 +1,6 @@
 // Row-major products on cuBLAS (gemm.h): the usual operand swap for a column-major library.
 #include "framework/cuda/gemm.h"
 
-#include <algorithm>
 #include <climits>
 #include <type_traits>
 
@@ -37,15 +36,6 @@ void zero_matrices(const char* op, int64_t m, int64_t n, T* c, int64_t ldc, int6
 }
 
 }  // namespace
-
-std::optional<MatrixLayout> blas_layout(int64_t rows, int64_t cols, int64_t row_stride, int64_t col_stride) {
-  // Strides of size-1 dims never matter; cuBLAS only requires ld >= the stored row length (and >= 1).
-  if ((cols == 1 || col_stride == 1) && (rows == 1 || row_stride >= std::max<int64_t>(1, cols)))
-    return MatrixLayout{false, rows == 1 ? std::max<int64_t>(1, cols) : row_stride};
-  if ((rows == 1 || row_stride == 1) && (cols == 1 || col_stride >= std::max<int64_t>(1, rows)))
-    return MatrixLayout{true, cols == 1 ? std::max<int64_t>(1, rows) : col_stride};
-  return std::nullopt;
-}
 
 template <typename T>
 void gemm(const char* op, int64_t m, int64_t n, int64_t k, const GemmOperand<T>& a, const GemmOperand<T>& b, T beta,

@@ -9,33 +9,6 @@
 
 namespace fw::cuda {
 
-namespace {
-
-// An operand as cuBLAS will read it. `storage` keeps a dense copy alive when the strides did not
-// allow reading the tensor in place (neither its last nor its second-to-last stride is 1).
-template <typename T>
-struct PreparedOperand {
-  Tensor storage;
-  GemmOperand<T> gemm;
-};
-
-template <typename T>
-PreparedOperand<T> prepare(Backend& backend, const Tensor& t) {
-  const int64_t r = t.dim() - 2, c = t.dim() - 1;
-  Tensor source = t;
-  auto layout = blas_layout(t.shape()[r], t.shape()[c], t.strides()[r], t.strides()[c]);
-  if (!layout) {
-    source = Tensor::empty(t.shape(), t.dtype(), t.device());
-    backend.copy(source, t);
-    layout = blas_layout(t.shape()[r], t.shape()[c], source.strides()[r], source.strides()[c]);
-  }
-  // A 2-D operand, or a batch of one, is the same matrix for every batch entry (stride 0).
-  const int64_t batch_stride = t.dim() == 3 && t.shape()[0] > 1 ? source.strides()[0] : 0;
-  return {source, {address_as<const T>(source), *layout, batch_stride}};
-}
-
-}  // namespace
-
 void CudaBackend::matmul(Tensor& out, const Tensor& a, const Tensor& b) {
   DeviceGuard guard(out.device());
   dispatch_floating(a.dtype(), "matmul", [&]<typename T>() {
@@ -51,7 +24,7 @@ void CudaBackend::matmul(Tensor& out, const Tensor& a, const Tensor& b) {
                  "matmul");
       return;
     }
-    const PreparedOperand<T> pa = prepare<T>(*this, a), pb = prepare<T>(*this, b);
+    const PreparedOperand<T> pa = prepare_operand<T>(*this, a), pb = prepare_operand<T>(*this, b);
     // Row-major A_i that follow one another in memory, times a shared B, are one [batch·m, k] @ [k, n]
     // product: row j of A_i is row i·m + j of the stacked matrix (and out is dense, so C stacks too).
     if (batch > 1 && pb.gemm.batch_stride == 0 && !pa.gemm.layout.transposed &&

@@ -5,10 +5,10 @@
 // in a fixed binary tree. The formulas and accumulation types are cpu/reduce_kernel.h's,
 // cpu/max_kernel.h's and cpu/softmax_kernel.h's; products are rounded before they are added (no
 // fused multiply-add), as the CPU rounds them.
-#include <algorithm>
 #include <cmath>
 #include <type_traits>
 
+#include "framework/cuda/grid_stride.h"
 #include "framework/cuda/reduce_kernels.h"
 #include "framework/cuda/runtime.h"
 
@@ -16,20 +16,11 @@ namespace fw::cuda {
 
 namespace {
 
-constexpr int kThreads = 256;  // threads per block where each thread owns one output
-constexpr int kGroup = 256;    // threads per output on the grouped path (a power of two)
-
-// Blocks for a grid-stride loop over n work items of `per_block` each.
-unsigned blocks_for(int64_t n, int64_t per_block) {
-  return static_cast<unsigned>(std::clamp<int64_t>((n + per_block - 1) / per_block, 1, int64_t{1} << 20));
-}
+constexpr int kGroup = 256;  // threads per output on the grouped path (a power of two)
 
 // The grouped path pays off when few outputs would leave most of the GPU idle while each thread
 // walked a long row; otherwise one thread per output keeps the CPU's order bit for bit.
 bool grouped(const RowLayout& layout) { return layout.reduced >= 1024 && layout.outer * layout.inner <= 32768; }
-
-__device__ inline int64_t thread_index() { return blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; }
-__device__ inline int64_t thread_count() { return static_cast<int64_t>(gridDim.x) * blockDim.x; }
 
 // With G == 1 each thread owns outputs thread_index(), + thread_count(), ...; with G > 1 the
 // block of G threads owns outputs blockIdx.x, + gridDim.x, ... and threadIdx.x is its lane.

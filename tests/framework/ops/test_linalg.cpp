@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "framework/core/random.h"
-#include "framework/cpu/gemm.h"
 #include "framework/ops/linalg.h"
 #include "framework/ops/reduce.h"
 #include "tests/support/catalogue_checks.h"
@@ -62,26 +61,6 @@ TEST_CASE("matmul: transposed and strided operands give the same product") {
   const Tensor wide = Tensor::from_vector<double>({1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0}, {2, 6});
   const Tensor strided = make_view(wide, {2, 3}, {6, 2}, 0);
   CHECK(matmul(strided, b).to_vector<double>() == expected);
-}
-
-TEST_CASE("blas_layout: transposed views are read in place, other strides need a copy") {
-  const Tensor a = Tensor::zeros({4, 6});
-  auto row_major = cpu::blas_layout(4, 6, a.strides()[0], a.strides()[1]);
-  REQUIRE(row_major.has_value());
-  CHECK(!row_major->transposed);
-  CHECK(row_major->ld == 6);
-  const Tensor t = a.transpose(0, 1);  // [6, 4], strides [1, 6]
-  auto transposed = cpu::blas_layout(6, 4, t.strides()[0], t.strides()[1]);
-  REQUIRE(transposed.has_value());
-  CHECK(transposed->transposed);
-  CHECK(transposed->ld == 6);
-  // A column block of a wider matrix keeps its row stride as ld.
-  const Tensor block = a.narrow(1, 2, 3);
-  auto narrowed = cpu::blas_layout(4, 3, block.strides()[0], block.strides()[1]);
-  REQUIRE(narrowed.has_value());
-  CHECK(narrowed->ld == 6);
-  CHECK_FALSE(cpu::blas_layout(4, 3, 6, 2).has_value());  // every other column
-  CHECK_FALSE(cpu::blas_layout(4, 3, 0, 1).has_value());  // an expanded (stride-0) row
 }
 
 TEST_CASE("matmul: batched products and batch broadcasting") {
