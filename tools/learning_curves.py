@@ -16,7 +16,10 @@ The configuration is the one of the issue that reported the gap: embed 256, word
 128, lr 2e-4 with lr_update 15, bi-GRU, t2i, Mean, lambda_softmax 9, clipped_l2norm, hardest
 negatives. After training, the last epoch's weights are evaluated on test (both sides).
 A run whose result file exists is not run again, so an interrupted sweep resumes.
-Outputs under --out: curves.json (every curve), curves.md (table), curves.png (needs matplotlib).
+Each run's result (<line>_<seed>.json) records where it ran (`source`: day, CPU, PyTorch's version
+or the scan binary). Outputs under --out: curves.json (every curve), curves.md (the tables: dev rsum
+per seed, the means with permutation p-values, and how many runs of each line fall outside the
+other's range), curves.png (needs matplotlib).
 """
 import argparse
 import concurrent.futures
@@ -111,13 +114,41 @@ def train_ours(args, line, seed):
     os.replace(out + ".tmp", out)
 
 
+def where_it_ran(args, line):
+    """The `source` of a new run: the day, the CPU, and what trained it."""
+    import datetime
+    cpu = "a CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), cpu)
+    except OSError:
+        pass
+    day = datetime.date.today().isoformat()
+    if line == "torch":
+        version = subprocess.run(["/usr/bin/python3", "-c", "import torch; print(torch.__version__)"],
+                                 capture_output=True, text=True).stdout.strip() or "?"
+        what = "PyTorch {}, tools/train_torch.py".format(version)
+    else:
+        commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True).stdout.strip() or "?"
+        what = "{} (checkout at commit {})".format(args.scan, commit)
+    return "run {} on {} ({} cores), single-threaded, {}".format(day, cpu, os.cpu_count(), what)
+
+
 def job(args, line, seed):
-    if os.path.exists(result_path(args, line, seed)):
+    out = result_path(args, line, seed)
+    if os.path.exists(out):
         return
     if line == "torch":
         train_torch(args, seed)
     else:
         train_ours(args, line, seed)
+    with open(out) as f:
+        curve = json.load(f)
+    curve.setdefault("source", where_it_ran(args, line))
+    with open(out + ".tmp", "w") as f:
+        json.dump(curve, f)
+    os.replace(out + ".tmp", out)
     print("done: {} seed {}".format(line, seed), flush=True)
 
 
@@ -142,7 +173,9 @@ def load_curves(sources):
                 if rest.isdigit():
                     with open(os.path.join(source, name)) as f:
                         curves[line][int(rest)] = json.load(f)
-    return curves
+    # By seed, whatever the sources' order: the statistics (and their random relabellings) then see the
+    # same sequence of runs however a sweep was put together.
+    return {line: dict(sorted(by_seed.items())) for line, by_seed in curves.items()}
 
 
 def rsum_at(curve, epoch):
@@ -178,6 +211,31 @@ def paired_p(differences, rounds=20000):
     return (hits + 1) / (rounds + 1)
 
 
+def spread(curves, epochs):
+    """Per epoch: how many runs of one line fall outside the other line's [min, max].
+
+    If two lines were draws of one distribution, a run of one would fall outside the range of n runs of
+    the other with probability 2 / (n + 1) (ties aside), so a handful of runs just outside is expected."""
+    rows = ["| epoch | torch [min, max] (seeds) | ours below / above it | ours [min, max] (seeds) | "
+            "torch below / above it | expected outside, either way, if the lines were one distribution |",
+            "|---|---|---|---|---|---|"]
+    for e in epochs:
+        v = {line: [r for r in (rsum_at(c, e) for c in curves[line].values()) if r is not None]
+             for line in ("torch", "ours")}
+        if not v["torch"] or not v["ours"]:
+            continue
+
+        def outside(runs, other):
+            return "{} / {}".format(sum(r < min(other) for r in runs), sum(r > max(other) for r in runs))
+
+        expected = "ours {:.1f}, torch {:.1f}".format(len(v["ours"]) * 2 / (len(v["torch"]) + 1),
+                                                        len(v["torch"]) * 2 / (len(v["ours"]) + 1))
+        rows.append("| {} | [{:.1f}, {:.1f}] ({}) | {} | [{:.1f}, {:.1f}] ({}) | {} | {} |".format(
+            e + 1, min(v["torch"]), max(v["torch"]), len(v["torch"]), outside(v["ours"], v["torch"]),
+            min(v["ours"]), max(v["ours"]), len(v["ours"]), outside(v["torch"], v["ours"]), expected))
+    return rows
+
+
 def statistics(curves, epochs):
     """Per line and epoch: seeds, mean, min, max of dev rsum; and p-values of ours vs torch."""
     rows = ["| epoch | " + " | ".join("{} mean [min, max] (seeds)".format(line) for line in LINES) +
@@ -206,6 +264,11 @@ def statistics(curves, epochs):
     rows.append("Test rsum of the last epoch's weights, runs of the full length: " + "; ".join(
         "{} {:.1f} mean ({} seeds: {})".format(line, sum(v) / len(v), len(v), ", ".join("{:.1f}".format(x) for x in v))
         for line, v in tests.items() if v))
+    if tests["torch"]:
+        torch_mean = sum(tests["torch"]) / len(tests["torch"])
+        rows.append("Mean test rsum against PyTorch's: " + "; ".join(
+            "{} {:+.2f}%".format(line, 100 * (sum(tests[line]) / len(tests[line]) / torch_mean - 1))
+            for line in ("ours", "ours-torch-init") if tests[line]))
     return rows
 
 
@@ -221,8 +284,10 @@ def report(args):
             rsums = {e["epoch"]: e["rsum"] for e in curve["epochs"]}
             cells = " / ".join("{:.0f}".format(rsums[e]) if e in rsums else "-" for e in marks)
             test = curve.get("test_rsum")
-            rows.append("| {} | {} | {} | {} |".format(line, seed, cells, "-" if test is None else "{:.1f}".format(test)))
+            test_cell = "-" if test is None else "{:.1f}".format(test)
+            rows.append("| {} | {} | {} | {} |".format(line, seed, cells, test_cell))
     rows += [""] + statistics(curves, [e for e in (4, 9, 14, 19, 29) if e < args.epochs])
+    rows += [""] + spread(curves, [e for e in marks if e >= 9])
     with open(os.path.join(args.out, "curves.md"), "w") as f:
         f.write("\n".join(rows) + "\n")
     print("\n".join(rows))
