@@ -4,9 +4,10 @@
     /usr/bin/python3 tools/learning_curves.py --out runs/curves --seeds 1 2 3 4 5 --epochs 30 --jobs 2
     /usr/bin/python3 tools/learning_curves.py --out runs/curves --report-only   # table + plot again
 
-Writes the synthetic dataset with `scan synth` (500 / 100 / 100 images, 12 regions of 512
-features), then for every seed trains one configuration three ways, each single-threaded, --jobs
-runs at a time:
+Writes the synthetic dataset with `scan synth` once per --out folder: --train_images (400) training
+and 100 dev and test images, --regions (5) regions of 512 features, --data_seed (7); docs/fidelity.md
+also reports 500 training images of 12 regions. Then for every seed trains one configuration three
+ways, each single-threaded, --jobs runs at a time:
   torch      tools/train_torch.py: the original train.py loop on PyTorch (torch.manual_seed(seed))
   ours       build/scan train --seed <seed>
   ours-torch-init  build/scan train --seed <seed> --resume torch_init_<seed>.safetensors: our trainer
@@ -17,7 +18,8 @@ The configuration is the one of the issue that reported the gap: embed 256, word
 negatives. After training, the last epoch's weights are evaluated on test (both sides).
 A run whose result file exists is not run again, so an interrupted sweep resumes.
 Each run's result (<line>_<seed>.json) records where it ran (`source`: day, CPU, PyTorch's version
-or the scan binary). Outputs under --out: curves.json (every curve), curves.md (the tables: dev rsum
+or the scan binary) and on which dataset (`dataset`: the `scan synth` flags); runs of two datasets
+are never reported together. Outputs under --out: curves.json (every curve), curves.md (the tables: dev rsum
 per seed, the means with permutation p-values, and how many runs of each line fall outside the
 other's range), curves.png (needs matplotlib).
 """
@@ -34,7 +36,8 @@ LINES = ("torch", "ours", "ours-torch-init")
 CONFIG = ["--img_dim", "512", "--embed_size", "256", "--word_dim", "128", "--batch_size", "128",
           "--learning_rate", "0.0002", "--lr_update", "15", "--bi_gru", "--cross_attn", "t2i", "--agg_func", "Mean",
           "--lambda_softmax", "9", "--raw_feature_norm", "clipped_l2norm", "--max_violation", "--grad_clip", "2"]
-SYNTH = ["--train_images", "500", "--dev_images", "100", "--test_images", "100", "--img_dim", "512", "--regions", "12"]
+# The dataset's fixed part; --train_images, --regions and --data_seed choose the rest.
+SYNTH = ["--dev_images", "100", "--test_images", "100", "--img_dim", "512"]
 
 
 def parse(argv):
@@ -44,6 +47,8 @@ def parse(argv):
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--data_seed", type=int, default=7)
+    parser.add_argument("--train_images", type=int, default=400)
+    parser.add_argument("--regions", type=int, default=5)
     parser.add_argument("--lines", nargs="+", default=list(LINES), choices=LINES)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--report-only", action="store_true")
@@ -58,6 +63,28 @@ def run(command, log):
         subprocess.run(command, stdout=f, stderr=subprocess.STDOUT, check=True,
                        env=dict(os.environ, OMP_WAIT_POLICY="passive", OMP_NUM_THREADS="1",
                                 OPENBLAS_NUM_THREADS="1"))
+
+
+def dataset(args):
+    """The `scan synth` flags of the sweep's dataset, as recorded with each curve."""
+    return "--train_images {} --regions {} --seed {}".format(args.train_images, args.regions, args.data_seed)
+
+
+def write_dataset(args):
+    """Writes the dataset once; a sweep folder holding another dataset is refused, not mixed in."""
+    data = os.path.join(args.out, "data")
+    record = os.path.join(data, "dataset.txt")
+    if os.path.exists(os.path.join(data, "synthetic_precomp", "test_caps.txt")):
+        found = open(record).read().strip() if os.path.exists(record) else "unknown (no data/dataset.txt)"
+        if found != dataset(args):
+            raise SystemExit("{}: holds the dataset '{}', not '{}'; give another --out".format(args.out, found,
+                                                                                             dataset(args)))
+        return
+    subprocess.run([args.scan, "synth", "--out", data, "--train_images", str(args.train_images), "--regions",
+                    str(args.regions), "--seed", str(args.data_seed)] + SYNTH, check=True)
+    with open(record + ".tmp", "w") as f:
+        f.write(dataset(args) + "\n")
+    os.replace(record + ".tmp", record)
 
 
 def data_flags(args):
@@ -146,6 +173,7 @@ def job(args, line, seed):
     with open(out) as f:
         curve = json.load(f)
     curve.setdefault("source", where_it_ran(args, line))
+    curve.setdefault("dataset", dataset(args))
     with open(out + ".tmp", "w") as f:
         json.dump(curve, f)
     os.replace(out + ".tmp", out)
@@ -173,6 +201,11 @@ def load_curves(sources):
                 if rest.isdigit():
                     with open(os.path.join(source, name)) as f:
                         curves[line][int(rest)] = json.load(f)
+    # Runs on two datasets are not one sample (a curve without "dataset" predates the field).
+    datasets = sorted({c["dataset"] for by_seed in curves.values() for c in by_seed.values() if "dataset" in c})
+    if len(datasets) > 1:
+        raise SystemExit("the runs of {} come from {} datasets ({}): report each alone".format(
+            ", ".join(sources), len(datasets), "; ".join(datasets)))
     # By seed, whatever the sources' order: the statistics (and their random relabellings) then see the
     # same sequence of runs however a sweep was put together.
     return {line: dict(sorted(by_seed.items())) for line, by_seed in curves.items()}
@@ -318,7 +351,9 @@ def report(args):
                     markersize=3, linestyle="--" if sparse else "-", label=label)
     ax.set_xlabel("epoch")
     ax.set_ylabel("dev rsum (max 600)")
-    ax.set_title("SCAN on the synthetic dataset: one line per seed")
+    datasets = {c["dataset"] for by_seed in curves.values() for c in by_seed.values() if "dataset" in c}
+    ax.set_title("SCAN on the synthetic dataset{}: one line per seed".format(
+        " (scan synth " + datasets.pop() + ")" if datasets else ""), fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
     fig.tight_layout()
@@ -330,9 +365,7 @@ def main(argv=None):
     args = parse(argv)
     os.makedirs(args.out, exist_ok=True)
     if not args.report_only:
-        if not os.path.exists(os.path.join(args.out, "data", "synthetic_precomp", "test_caps.txt")):
-            subprocess.run([args.scan, "synth", "--out", os.path.join(args.out, "data"), "--seed",
-                            str(args.data_seed)] + SYNTH, check=True)
+        write_dataset(args)
         # PyTorch first for each seed: its initial weights are the third line's start.
         jobs = [(line, seed) for seed in args.seeds for line in args.lines]
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
